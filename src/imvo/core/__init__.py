@@ -1,0 +1,1 @@
+"""Domain computations in plain Python: values in, values out. No Django here."""

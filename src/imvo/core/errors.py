@@ -1,0 +1,35 @@
+"""The one exception type for bad input and broken business rules."""
+
+from __future__ import annotations
+
+
+class ImvoError(Exception):
+    """Bad input or a broken business rule. The message is meant for the user.
+
+    The web layer turns it into HTTP 400 naming `field`; the CLI into exit code 2 with one line
+    naming `file` and `row` where known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        file: str | None = None,
+        row: int | str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.file = file
+        self.row = row
+
+    def __str__(self) -> str:
+        where = [part for part in (self.file, _row_label(self.row), self.field) if part]
+        return f"{': '.join(where)}: {self.message}" if where else self.message
+
+
+def _row_label(row: int | str | None) -> str | None:
+    if row is None:
+        return None
+    return f"row {row}" if isinstance(row, int) else str(row)
