@@ -294,3 +294,16 @@ class ThemeCoverage(SourcedFact):
 
     class Meta:
         ordering = ["covenant", "theme", "since"]
+
+
+class DataLoad(models.Model):
+    """A record of `imvo load reference|demo`: what was loaded, its digest, and when."""
+
+    kind = models.CharField(max_length=20)
+    digest = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField(auto_now_add=True)
+    summary = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-loaded_at"]
+        get_latest_by = "loaded_at"
