@@ -30,7 +30,7 @@ def _django() -> None:
     translation.activate(os.environ.get("IMVO_LANGUAGE", "en"))
 
 
-class DateType(click.ParamType):
+class DateType(click.ParamType[date, Any]):
     """An ISO date, YYYY-MM-DD."""
 
     name = "DATE"

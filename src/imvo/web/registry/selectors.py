@@ -104,7 +104,7 @@ def covenant_facts(slugs: Iterable[str] | None = None) -> dict[str, CovenantFact
                 kind=org.kind,
                 joined_on=p.joined_on,
                 left_on=p.left_on,
-                brands=p.brand_count,  # type: ignore[attr-defined]
+                brands=p.brand_count,
             )
         )
 
