@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from imvo.web.registry import views
 
 app_name = "registry"
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("covenants/<slug:slug>/", views.covenant_detail, name="covenant"),
+]
