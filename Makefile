@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install prepare run demo test test-fast lint format messages clean
+.PHONY: install prepare run demo test test-postgres test-fast lint format messages clean
 
 install: $(VENV)/.installed
 
@@ -29,8 +29,13 @@ run: prepare
 demo: prepare
 	$(BIN)/imvo load demo
 
+# Everything on SQLite, then the database tests again on a PostgreSQL server the suite starts.
 test: install
 	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2 --dist loadgroup --database=postgres -m "not browser"
+
+test-postgres: install
+	$(BIN)/pytest -n 2 --dist loadgroup --database=postgres -m "not browser"
 
 test-fast: install
 	$(BIN)/pytest -n 2 -m "not slow and not browser and not postgres"

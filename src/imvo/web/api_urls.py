@@ -1,1 +1,19 @@
-urlpatterns: list = []  # type: ignore[type-arg]
+"""/api/v1/: the read-only registry API, its OpenAPI schema and its browsable docs."""
+
+from django.urls import URLPattern, URLResolver, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from imvo.web.registry import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("covenants/", api.CovenantListView.as_view(), name="api-covenant-list"),
+    path("covenants/<slug:slug>/", api.CovenantDetailView.as_view(), name="api-covenant-detail"),
+    path(
+        "covenants/<slug:slug>/coverage/", api.CoverageView.as_view(), name="api-covenant-coverage"
+    ),
+    path("sectors/", api.SectorListView.as_view(), name="api-sector-list"),
+    path("targets/", api.TargetListView.as_view(), name="api-target-list"),
+    path("themes/", api.ThemeMatrixView.as_view(), name="api-theme-matrix"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

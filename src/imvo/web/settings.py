@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "imvo.web.registry",
 ]
@@ -89,6 +90,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [WEB_DIR / "static"]  # the site's CSS and vendored htmx (not in an app)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -120,6 +122,22 @@ SPECTACULAR_SETTINGS = {
     "coverage, targets and themes. Every figure carries its source.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc come from the drf-spectacular-sidecar package, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No schema validation badge: it would send the schema to validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # One name per choice set, where the same set appears under several field names.
+    "ENUM_NAME_OVERRIDES": {
+        "CovenantStatusEnum": "imvo.web.registry.api.COVENANT_STATES",
+        "SectorStatusEnum": "imvo.web.registry.api.SECTOR_STATES",
+        "TargetStatusEnum": "imvo.web.registry.api.TARGET_STATES",
+        "CoverageBasisEnum": "imvo.web.registry.api.COVERAGE_BASES",
+        "SectorCoverageBasisEnum": "imvo.web.registry.api.SECTOR_COVERAGE_BASES",
+        "CoverageLevelEnum": "imvo.web.registry.api.COVERAGE_LEVELS",
+        "MarketMeasureEnum": "imvo.web.registry.api.MARKET_MEASURES",
+    },
 }
 
 LOGGING = {

@@ -32,8 +32,12 @@ class Source(models.Model):
 class SourcedFact(models.Model):
     """Fields shared by every reference record: its source and how sure we are of it."""
 
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    confidence = models.CharField(max_length=12, choices=Confidence.choices, default=Confidence.CONFIRMED)
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confidence = models.CharField(
+        max_length=12, choices=Confidence.choices, default=Confidence.CONFIRMED
+    )
     note = models.TextField(blank=True)
 
     class Meta:
@@ -61,7 +65,9 @@ class Theme(SourcedFact):
     slug = models.SlugField(max_length=60, unique=True)
     name_nl = models.CharField(max_length=120)
     name_en = models.CharField(max_length=120)
-    core = models.BooleanField(default=False, help_text=_("A core theme every covenant should cover."))
+    core = models.BooleanField(
+        default=False, help_text=_("A core theme every covenant should cover.")
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -89,11 +95,17 @@ class Covenant(SourcedFact):
     )
     ends_on = models.DateField(null=True, blank=True, help_text=_("Planned end of the agreement."))
     market_sector = models.ForeignKey(
-        RiskSector, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        RiskSector,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text=_("The sector whose market this covenant's market share is measured against."),
     )
     market_segment = models.CharField(max_length=60, blank=True)
-    market_measure = models.CharField(max_length=12, choices=MarketMeasure.choices, default=MarketMeasure.TURNOVER)
+    market_measure = models.CharField(
+        max_length=12, choices=MarketMeasure.choices, default=MarketMeasure.TURNOVER
+    )
     website = models.URLField(max_length=500, blank=True)
     sources = models.ManyToManyField(Source, blank=True, related_name="covenants")
 
@@ -122,7 +134,9 @@ class StatusChange(SourcedFact):
     class Meta:
         ordering = ["covenant", "on"]
         constraints = [
-            models.UniqueConstraint(fields=["covenant", "on", "status"], name="status_change_unique"),
+            models.UniqueConstraint(
+                fields=["covenant", "on", "status"], name="status_change_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -144,8 +158,12 @@ class Organisation(SourcedFact):
     slug = models.SlugField(max_length=120, unique=True)
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=24, choices=OrganisationKind.choices)
-    sector = models.ForeignKey(RiskSector, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations")
-    synthetic = models.BooleanField(default=False, help_text=_("Made up by the demo data generator."))
+    sector = models.ForeignKey(
+        RiskSector, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations"
+    )
+    synthetic = models.BooleanField(
+        default=False, help_text=_("Made up by the demo data generator.")
+    )
 
     class Meta:
         ordering = ["name"]
@@ -174,7 +192,9 @@ class Participation(SourcedFact):
     """An organisation took part in a covenant from `joined_on` until `left_on` (if it left)."""
 
     covenant = models.ForeignKey(Covenant, on_delete=models.CASCADE, related_name="participations")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="participations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="participations"
+    )
     joined_on = models.DateField()
     left_on = models.DateField(null=True, blank=True)
     synthetic = models.BooleanField(default=False)
@@ -182,9 +202,12 @@ class Participation(SourcedFact):
     class Meta:
         ordering = ["covenant", "joined_on"]
         constraints = [
-            models.UniqueConstraint(fields=["covenant", "organisation", "joined_on"], name="participation_unique"),
+            models.UniqueConstraint(
+                fields=["covenant", "organisation", "joined_on"], name="participation_unique"
+            ),
             models.CheckConstraint(
-                condition=models.Q(left_on__isnull=True) | models.Q(left_on__gte=models.F("joined_on")),
+                condition=models.Q(left_on__isnull=True)
+                | models.Q(left_on__gte=models.F("joined_on")),
                 name="participation_left_after_joined",
             ),
         ]
@@ -196,7 +219,9 @@ class Participation(SourcedFact):
 class MarketEstimate(SourcedFact):
     """The size of a sector's Dutch market in a year: turnover or invested assets, in euros."""
 
-    sector = models.ForeignKey(RiskSector, on_delete=models.CASCADE, related_name="market_estimates")
+    sector = models.ForeignKey(
+        RiskSector, on_delete=models.CASCADE, related_name="market_estimates"
+    )
     segment = models.CharField(max_length=60, blank=True)
     year = models.PositiveSmallIntegerField()
     measure = models.CharField(max_length=12, choices=MarketMeasure.choices)
@@ -206,14 +231,22 @@ class MarketEstimate(SourcedFact):
     class Meta:
         ordering = ["sector", "segment", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["sector", "segment", "year", "measure"], name="market_estimate_unique"),
+            models.UniqueConstraint(
+                fields=["sector", "segment", "year", "measure"], name="market_estimate_unique"
+            ),
         ]
+
+    def __str__(self) -> str:
+        label = f"{self.sector} {self.segment}".strip()
+        return f"{label} {self.year}: {self.measure} EUR {self.amount_eur}"
 
 
 class MarketShare(SourcedFact):
     """A company's estimated share (0..1) of its sector's market in a year."""
 
-    company = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="market_shares")
+    company = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="market_shares"
+    )
     sector = models.ForeignKey(RiskSector, on_delete=models.CASCADE, related_name="+")
     segment = models.CharField(max_length=60, blank=True)
     year = models.PositiveSmallIntegerField()
@@ -223,9 +256,16 @@ class MarketShare(SourcedFact):
     class Meta:
         ordering = ["company", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["company", "sector", "segment", "year"], name="market_share_unique"),
-            models.CheckConstraint(condition=models.Q(share__gte=0, share__lte=1), name="market_share_fraction"),
+            models.UniqueConstraint(
+                fields=["company", "sector", "segment", "year"], name="market_share_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(share__gte=0, share__lte=1), name="market_share_fraction"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.company} {self.year}: {self.share}"
 
 
 class Metric(models.TextChoices):
@@ -252,6 +292,9 @@ class Observation(SourcedFact):
             models.UniqueConstraint(fields=["covenant", "on", "metric"], name="observation_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.covenant} {self.metric} on {self.on}: {self.value}"
+
 
 class Target(SourcedFact):
     """A SMART target: from the baseline (nulmeting) to `target_value` by `deadline`."""
@@ -266,8 +309,13 @@ class Target(SourcedFact):
     class Meta:
         ordering = ["covenant", "deadline"]
         constraints = [
-            models.UniqueConstraint(fields=["covenant", "metric", "deadline"], name="target_unique"),
+            models.UniqueConstraint(
+                fields=["covenant", "metric", "deadline"], name="target_unique"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.covenant}: {self.metric} {self.target_value} by {self.deadline}"
 
 
 class CoverageLevel(models.TextChoices):
@@ -295,6 +343,9 @@ class ThemeCoverage(SourcedFact):
     class Meta:
         ordering = ["covenant", "theme", "since"]
 
+    def __str__(self) -> str:
+        return f"{self.covenant} / {self.theme}: {self.level}"
+
 
 class DataLoad(models.Model):
     """A record of `imvo load reference|demo`: what was loaded, its digest, and when."""
@@ -307,3 +358,6 @@ class DataLoad(models.Model):
     class Meta:
         ordering = ["-loaded_at"]
         get_latest_by = "loaded_at"
+
+    def __str__(self) -> str:
+        return f"{self.kind} load at {self.loaded_at:%Y-%m-%d %H:%M}"

@@ -5,284 +5,769 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='DataLoad',
+            name="DataLoad",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=20)),
-                ('digest', models.CharField(max_length=64)),
-                ('loaded_at', models.DateTimeField(auto_now_add=True)),
-                ('summary', models.JSONField(default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=20)),
+                ("digest", models.CharField(max_length=64)),
+                ("loaded_at", models.DateTimeField(auto_now_add=True)),
+                ("summary", models.JSONField(default=dict)),
             ],
             options={
-                'ordering': ['-loaded_at'],
-                'get_latest_by': 'loaded_at',
+                "ordering": ["-loaded_at"],
+                "get_latest_by": "loaded_at",
             },
         ),
         migrations.CreateModel(
-            name='RiskSector',
+            name="RiskSector",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('confidence', models.CharField(choices=[('confirmed', 'confirmed'), ('uncertain', 'uncertain')], default='confirmed', max_length=12)),
-                ('note', models.TextField(blank=True)),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('name_nl', models.CharField(max_length=120)),
-                ('name_en', models.CharField(max_length=120)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[("confirmed", "confirmed"), ("uncertain", "uncertain")],
+                        default="confirmed",
+                        max_length=12,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("name_nl", models.CharField(max_length=120)),
+                ("name_en", models.CharField(max_length=120)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'ordering': ['position', 'slug'],
+                "ordering": ["position", "slug"],
             },
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=80, unique=True)),
-                ('title', models.CharField(max_length=300)),
-                ('publisher', models.CharField(max_length=200)),
-                ('url', models.URLField(blank=True, max_length=500)),
-                ('published_on', models.DateField(blank=True, null=True)),
-                ('note', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=80, unique=True)),
+                ("title", models.CharField(max_length=300)),
+                ("publisher", models.CharField(max_length=200)),
+                ("url", models.URLField(blank=True, max_length=500)),
+                ("published_on", models.DateField(blank=True, null=True)),
+                ("note", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['key'],
+                "ordering": ["key"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('confidence', models.CharField(choices=[('confirmed', 'confirmed'), ('uncertain', 'uncertain')], default='confirmed', max_length=12)),
-                ('note', models.TextField(blank=True)),
-                ('slug', models.SlugField(max_length=120, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('company', 'company'), ('business_association', 'business association'), ('union', 'union'), ('ngo', 'NGO'), ('government', 'government'), ('other', 'other')], max_length=24)),
-                ('synthetic', models.BooleanField(default=False, help_text='Made up by the demo data generator.')),
-                ('sector', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='registry.risksector')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[("confirmed", "confirmed"), ("uncertain", "uncertain")],
+                        default="confirmed",
+                        max_length=12,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("slug", models.SlugField(max_length=120, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("company", "company"),
+                            ("business_association", "business association"),
+                            ("union", "union"),
+                            ("ngo", "NGO"),
+                            ("government", "government"),
+                            ("other", "other"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "synthetic",
+                    models.BooleanField(
+                        default=False, help_text="Made up by the demo data generator."
+                    ),
+                ),
+                (
+                    "sector",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organisations",
+                        to="registry.risksector",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Covenant',
+            name="Covenant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('confidence', models.CharField(choices=[('confirmed', 'confirmed'), ('uncertain', 'uncertain')], default='confirmed', max_length=12)),
-                ('note', models.TextField(blank=True)),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('name_nl', models.CharField(max_length=200)),
-                ('name_en', models.CharField(max_length=200)),
-                ('short_name', models.CharField(max_length=60)),
-                ('ser_process', models.BooleanField(default=True, help_text="Concluded in the SER's IMVO covenant process.")),
-                ('ends_on', models.DateField(blank=True, help_text='Planned end of the agreement.', null=True)),
-                ('market_segment', models.CharField(blank=True, max_length=60)),
-                ('market_measure', models.CharField(choices=[('turnover', 'market turnover'), ('assets', 'invested assets')], default='turnover', max_length=12)),
-                ('website', models.URLField(blank=True, max_length=500)),
-                ('market_sector', models.ForeignKey(blank=True, help_text="The sector whose market this covenant's market share is measured against.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.risksector')),
-                ('sectors', models.ManyToManyField(related_name='covenants', to='registry.risksector')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.source')),
-                ('sources', models.ManyToManyField(blank=True, related_name='covenants', to='registry.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[("confirmed", "confirmed"), ("uncertain", "uncertain")],
+                        default="confirmed",
+                        max_length=12,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("name_nl", models.CharField(max_length=200)),
+                ("name_en", models.CharField(max_length=200)),
+                ("short_name", models.CharField(max_length=60)),
+                (
+                    "ser_process",
+                    models.BooleanField(
+                        default=True, help_text="Concluded in the SER's IMVO covenant process."
+                    ),
+                ),
+                (
+                    "ends_on",
+                    models.DateField(
+                        blank=True, help_text="Planned end of the agreement.", null=True
+                    ),
+                ),
+                ("market_segment", models.CharField(blank=True, max_length=60)),
+                (
+                    "market_measure",
+                    models.CharField(
+                        choices=[("turnover", "market turnover"), ("assets", "invested assets")],
+                        default="turnover",
+                        max_length=12,
+                    ),
+                ),
+                ("website", models.URLField(blank=True, max_length=500)),
+                (
+                    "market_sector",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The sector whose market this covenant's market share is measured against.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.risksector",
+                    ),
+                ),
+                (
+                    "sectors",
+                    models.ManyToManyField(related_name="covenants", to="registry.risksector"),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.source",
+                    ),
+                ),
+                (
+                    "sources",
+                    models.ManyToManyField(
+                        blank=True, related_name="covenants", to="registry.source"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['slug'],
+                "ordering": ["slug"],
             },
         ),
         migrations.AddField(
-            model_name='risksector',
-            name='source',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.source'),
+            model_name="risksector",
+            name="source",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="registry.source",
+            ),
         ),
         migrations.CreateModel(
-            name='Observation',
+            name="Observation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('confidence', models.CharField(choices=[('confirmed', 'confirmed'), ('uncertain', 'uncertain')], default='confirmed', max_length=12)),
-                ('note', models.TextField(blank=True)),
-                ('on', models.DateField()),
-                ('metric', models.CharField(choices=[('companies', 'participating companies'), ('brands', 'participating brands'), ('market_share', 'share of the market'), ('parties', 'parties')], max_length=16)),
-                ('value', models.FloatField()),
-                ('low', models.FloatField(blank=True, null=True)),
-                ('high', models.FloatField(blank=True, null=True)),
-                ('covenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='observations', to='registry.covenant')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[("confirmed", "confirmed"), ("uncertain", "uncertain")],
+                        default="confirmed",
+                        max_length=12,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("on", models.DateField()),
+                (
+                    "metric",
+                    models.CharField(
+                        choices=[
+                            ("companies", "participating companies"),
+                            ("brands", "participating brands"),
+                            ("market_share", "share of the market"),
+                            ("parties", "parties"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("value", models.FloatField()),
+                ("low", models.FloatField(blank=True, null=True)),
+                ("high", models.FloatField(blank=True, null=True)),
+                (
+                    "covenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="observations",
+                        to="registry.covenant",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['covenant', 'on', 'metric'],
+                "ordering": ["covenant", "on", "metric"],
             },
         ),
         migrations.CreateModel(
-            name='MarketShare',
+            name="MarketShare",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('confidence', models.CharField(choices=[('confirmed', 'confirmed'), ('uncertain', 'uncertain')], default='confirmed', max_length=12)),
-                ('note', models.TextField(blank=True)),
-                ('segment', models.CharField(blank=True, max_length=60)),
-                ('year', models.PositiveSmallIntegerField()),
-                ('share', models.DecimalField(decimal_places=6, max_digits=7)),
-                ('synthetic', models.BooleanField(default=False)),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='market_shares', to='registry.organisation')),
-                ('sector', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.risksector')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[("confirmed", "confirmed"), ("uncertain", "uncertain")],
+                        default="confirmed",
+                        max_length=12,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("segment", models.CharField(blank=True, max_length=60)),
+                ("year", models.PositiveSmallIntegerField()),
+                ("share", models.DecimalField(decimal_places=6, max_digits=7)),
+                ("synthetic", models.BooleanField(default=False)),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="market_shares",
+                        to="registry.organisation",
+                    ),
+                ),
+                (
+                    "sector",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.risksector",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['company', 'year'],
+                "ordering": ["company", "year"],
             },
         ),
         migrations.CreateModel(
-            name='MarketEstimate',
+            name="MarketEstimate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('confidence', models.CharField(choices=[('confirmed', 'confirmed'), ('uncertain', 'uncertain')], default='confirmed', max_length=12)),
-                ('note', models.TextField(blank=True)),
-                ('segment', models.CharField(blank=True, max_length=60)),
-                ('year', models.PositiveSmallIntegerField()),
-                ('measure', models.CharField(choices=[('turnover', 'market turnover'), ('assets', 'invested assets')], max_length=12)),
-                ('amount_eur', models.DecimalField(decimal_places=0, max_digits=18)),
-                ('synthetic', models.BooleanField(default=False)),
-                ('sector', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='market_estimates', to='registry.risksector')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[("confirmed", "confirmed"), ("uncertain", "uncertain")],
+                        default="confirmed",
+                        max_length=12,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("segment", models.CharField(blank=True, max_length=60)),
+                ("year", models.PositiveSmallIntegerField()),
+                (
+                    "measure",
+                    models.CharField(
+                        choices=[("turnover", "market turnover"), ("assets", "invested assets")],
+                        max_length=12,
+                    ),
+                ),
+                ("amount_eur", models.DecimalField(decimal_places=0, max_digits=18)),
+                ("synthetic", models.BooleanField(default=False)),
+                (
+                    "sector",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="market_estimates",
+                        to="registry.risksector",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sector', 'segment', 'year'],
+                "ordering": ["sector", "segment", "year"],
             },
         ),
         migrations.CreateModel(
-            name='Brand',
+            name="Brand",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('confidence', models.CharField(choices=[('confirmed', 'confirmed'), ('uncertain', 'uncertain')], default='confirmed', max_length=12)),
-                ('note', models.TextField(blank=True)),
-                ('slug', models.SlugField(max_length=120, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('synthetic', models.BooleanField(default=False)),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='brands', to='registry.organisation')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[("confirmed", "confirmed"), ("uncertain", "uncertain")],
+                        default="confirmed",
+                        max_length=12,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("slug", models.SlugField(max_length=120, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                ("synthetic", models.BooleanField(default=False)),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="brands",
+                        to="registry.organisation",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='StatusChange',
+            name="StatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('confidence', models.CharField(choices=[('confirmed', 'confirmed'), ('uncertain', 'uncertain')], default='confirmed', max_length=12)),
-                ('note', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('planned', 'planned'), ('negotiating', 'negotiating'), ('signed', 'signed'), ('ended', 'ended'), ('terminated', 'terminated')], max_length=12)),
-                ('on', models.DateField()),
-                ('covenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='registry.covenant')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[("confirmed", "confirmed"), ("uncertain", "uncertain")],
+                        default="confirmed",
+                        max_length=12,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "planned"),
+                            ("negotiating", "negotiating"),
+                            ("signed", "signed"),
+                            ("ended", "ended"),
+                            ("terminated", "terminated"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("on", models.DateField()),
+                (
+                    "covenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_changes",
+                        to="registry.covenant",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['covenant', 'on'],
+                "ordering": ["covenant", "on"],
             },
         ),
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('confidence', models.CharField(choices=[('confirmed', 'confirmed'), ('uncertain', 'uncertain')], default='confirmed', max_length=12)),
-                ('note', models.TextField(blank=True)),
-                ('metric', models.CharField(choices=[('companies', 'participating companies'), ('brands', 'participating brands'), ('market_share', 'share of the market'), ('parties', 'parties')], max_length=16)),
-                ('baseline_value', models.FloatField()),
-                ('baseline_on', models.DateField()),
-                ('target_value', models.FloatField()),
-                ('deadline', models.DateField()),
-                ('covenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='registry.covenant')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[("confirmed", "confirmed"), ("uncertain", "uncertain")],
+                        default="confirmed",
+                        max_length=12,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "metric",
+                    models.CharField(
+                        choices=[
+                            ("companies", "participating companies"),
+                            ("brands", "participating brands"),
+                            ("market_share", "share of the market"),
+                            ("parties", "parties"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("baseline_value", models.FloatField()),
+                ("baseline_on", models.DateField()),
+                ("target_value", models.FloatField()),
+                ("deadline", models.DateField()),
+                (
+                    "covenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="registry.covenant",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['covenant', 'deadline'],
+                "ordering": ["covenant", "deadline"],
             },
         ),
         migrations.CreateModel(
-            name='Theme',
+            name="Theme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('confidence', models.CharField(choices=[('confirmed', 'confirmed'), ('uncertain', 'uncertain')], default='confirmed', max_length=12)),
-                ('note', models.TextField(blank=True)),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('name_nl', models.CharField(max_length=120)),
-                ('name_en', models.CharField(max_length=120)),
-                ('core', models.BooleanField(default=False, help_text='A core theme every covenant should cover.')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[("confirmed", "confirmed"), ("uncertain", "uncertain")],
+                        default="confirmed",
+                        max_length=12,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("name_nl", models.CharField(max_length=120)),
+                ("name_en", models.CharField(max_length=120)),
+                (
+                    "core",
+                    models.BooleanField(
+                        default=False, help_text="A core theme every covenant should cover."
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'slug'],
+                "ordering": ["position", "slug"],
             },
         ),
         migrations.CreateModel(
-            name='ThemeCoverage',
+            name="ThemeCoverage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('confidence', models.CharField(choices=[('confirmed', 'confirmed'), ('uncertain', 'uncertain')], default='confirmed', max_length=12)),
-                ('note', models.TextField(blank=True)),
-                ('level', models.CharField(choices=[('none', 'not covered'), ('mentioned', 'mentioned'), ('goal', 'goal'), ('mandatory', 'mandatory with indicator')], max_length=12)),
-                ('since', models.DateField(blank=True, null=True)),
-                ('basis', models.CharField(choices=[('text', 'covenant text'), ('statement', 'statement by others')], default='text', max_length=12)),
-                ('covenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='theme_coverage', to='registry.covenant')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.source')),
-                ('theme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='coverage', to='registry.theme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[("confirmed", "confirmed"), ("uncertain", "uncertain")],
+                        default="confirmed",
+                        max_length=12,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("none", "not covered"),
+                            ("mentioned", "mentioned"),
+                            ("goal", "goal"),
+                            ("mandatory", "mandatory with indicator"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("since", models.DateField(blank=True, null=True)),
+                (
+                    "basis",
+                    models.CharField(
+                        choices=[("text", "covenant text"), ("statement", "statement by others")],
+                        default="text",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "covenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="theme_coverage",
+                        to="registry.covenant",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.source",
+                    ),
+                ),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="coverage",
+                        to="registry.theme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['covenant', 'theme', 'since'],
+                "ordering": ["covenant", "theme", "since"],
             },
         ),
         migrations.CreateModel(
-            name='Participation',
+            name="Participation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('confidence', models.CharField(choices=[('confirmed', 'confirmed'), ('uncertain', 'uncertain')], default='confirmed', max_length=12)),
-                ('note', models.TextField(blank=True)),
-                ('joined_on', models.DateField()),
-                ('left_on', models.DateField(blank=True, null=True)),
-                ('synthetic', models.BooleanField(default=False)),
-                ('covenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='registry.covenant')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='registry.organisation')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[("confirmed", "confirmed"), ("uncertain", "uncertain")],
+                        default="confirmed",
+                        max_length=12,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("joined_on", models.DateField()),
+                ("left_on", models.DateField(blank=True, null=True)),
+                ("synthetic", models.BooleanField(default=False)),
+                (
+                    "covenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participations",
+                        to="registry.covenant",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participations",
+                        to="registry.organisation",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['covenant', 'joined_on'],
-                'constraints': [models.UniqueConstraint(fields=('covenant', 'organisation', 'joined_on'), name='participation_unique'), models.CheckConstraint(condition=models.Q(('left_on__isnull', True), ('left_on__gte', models.F('joined_on')), _connector='OR'), name='participation_left_after_joined')],
+                "ordering": ["covenant", "joined_on"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("covenant", "organisation", "joined_on"),
+                        name="participation_unique",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("left_on__isnull", True),
+                            ("left_on__gte", models.F("joined_on")),
+                            _connector="OR",
+                        ),
+                        name="participation_left_after_joined",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['kind'], name='registry_or_kind_5962ad_idx'),
+            model_name="organisation",
+            index=models.Index(fields=["kind"], name="registry_or_kind_5962ad_idx"),
         ),
         migrations.AddConstraint(
-            model_name='observation',
-            constraint=models.UniqueConstraint(fields=('covenant', 'on', 'metric'), name='observation_unique'),
+            model_name="observation",
+            constraint=models.UniqueConstraint(
+                fields=("covenant", "on", "metric"), name="observation_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='marketshare',
-            constraint=models.UniqueConstraint(fields=('company', 'sector', 'segment', 'year'), name='market_share_unique'),
+            model_name="marketshare",
+            constraint=models.UniqueConstraint(
+                fields=("company", "sector", "segment", "year"), name="market_share_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='marketshare',
-            constraint=models.CheckConstraint(condition=models.Q(('share__gte', 0), ('share__lte', 1)), name='market_share_fraction'),
+            model_name="marketshare",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("share__gte", 0), ("share__lte", 1)),
+                name="market_share_fraction",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='marketestimate',
-            constraint=models.UniqueConstraint(fields=('sector', 'segment', 'year', 'measure'), name='market_estimate_unique'),
+            model_name="marketestimate",
+            constraint=models.UniqueConstraint(
+                fields=("sector", "segment", "year", "measure"), name="market_estimate_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statuschange',
-            constraint=models.UniqueConstraint(fields=('covenant', 'on', 'status'), name='status_change_unique'),
+            model_name="statuschange",
+            constraint=models.UniqueConstraint(
+                fields=("covenant", "on", "status"), name="status_change_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.UniqueConstraint(fields=('covenant', 'metric', 'deadline'), name='target_unique'),
+            model_name="target",
+            constraint=models.UniqueConstraint(
+                fields=("covenant", "metric", "deadline"), name="target_unique"
+            ),
         ),
     ]
