@@ -232,23 +232,24 @@ def sector_list(*, on: date) -> list[dict[str, Any]]:
 def _sector_coverage(
     sector: m.RiskSector, in_force: list[CovenantFacts], on: date
 ) -> dict[str, Any] | None:
-    """Companies summed over the sector's covenants in force; the market share of the covenant
-    measured against the sector's whole market (segment ""), per covenant otherwise."""
+    """Companies summed over the sector's covenants in force. A market share for the sector
+    only when one market of this sector is covered; several markets (banking, insurance and
+    pension funds in the financial sector) are reported per covenant."""
     if not in_force:
         return None
     per_covenant = [_coverage_dict(bundle, on) for bundle in in_force]
     counts = [c["companies"] for c in per_covenant if c["companies"] is not None]
-    whole_market = [
-        c["market_share"]
+    own_markets = {
+        (bundle.covenant.market_segment, c["market_share"])
         for c, bundle in zip(per_covenant, in_force, strict=True)
         if bundle.covenant.market_sector_id == sector.pk
-        and bundle.covenant.market_segment == ""
-        and c["market_share"] is not None
-    ]
+    }
+    segments = {segment for segment, _ in own_markets}
+    shares = [share for _, share in own_markets if share is not None]
     bases = {c["basis"] for c in per_covenant}
     return {
         "companies": sum(counts) if counts else None,
-        "market_share": max(whole_market) if whole_market else None,
+        "market_share": max(shares) if len(segments) == 1 and shares else None,
         "basis": bases.pop() if len(bases) == 1 else "mixed",
         "by_covenant": per_covenant,
     }
