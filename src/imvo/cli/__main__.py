@@ -1,0 +1,3 @@
+from imvo.cli import main
+
+main()
