@@ -1,0 +1,387 @@
+"""Checking every row of a supplier list and cleaning its fields.
+
+A row is accepted when every field it has is valid, and rejected otherwise; every problem of
+every row is reported, not only the first. What counts as valid:
+
+- name, address and country are required. Empty cells, and placeholders such as "-", "n/a",
+  "unknown" or "onbekend", count as empty in every field.
+- country goes through the `country_code` callable given (an unknown country is an error, never
+  a guess) and is kept as its ISO 3166-1 alpha-2 code.
+- latitude and longitude are decimal degrees, with a decimal point or comma, optionally a degree
+  sign and a hemisphere letter ("51.92 N", "4,47E", "-33.9"); both or neither; latitude within
+  -90..90 and longitude within -180..180; 0, 0 is refused as the mark of an export that wrote
+  zero for "unknown".
+- workers is a whole number of people, or a band. Accepted: "1200", "1,200", "1.200", "1 200"
+  (a separator before exactly three digits groups thousands), "1200.0", "ca. 1200", "1200
+  workers"; a band "500-1000" (also with an en dash, "500 to 1000", "500 tot 1000") is kept as
+  its bounds; "1000+" is open-ended. Refused: fractions ("12.5"), negative numbers, words, and
+  more than a million (a typo rather than a factory).
+- tier is a digit, optionally after "tier" or "T" and before a description: "2", "Tier 1",
+  "T2", "tier 1 (CMT)".
+- product types are split on commas, semicolons, pipes and line breaks, duplicates dropped.
+- every text is trimmed, with runs of spaces and line breaks made one space.
+
+Within the list, rows with the same name, address and country after a simple fold (case,
+accents, punctuation and spacing ignored) are reported as duplicates of the first such row;
+they are still accepted, since the matching step links them to one facility anyway.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TypeVar
+
+from imvo.core.errors import ImvoError
+from imvo.core.intake.files import RawRow, RawTable
+from imvo.core.intake.headers import HeaderMapping
+
+_T = TypeVar("_T")
+_NOT_WORD = re.compile(r"[\W_]+")
+MAX_WORKERS = 1_000_000
+PLACEHOLDERS = frozenset(
+    {"-", "--", "---", "?", "n/a", "na", "n.a.", "nvt", "n.v.t.", "none", "null", "unknown"}
+    | {"onbekend", "geen", "x"}
+)
+
+
+@dataclass(frozen=True)
+class WorkerCount:
+    """Number of workers: exact (`low == high`), a band, or open-ended (`high` is None)."""
+
+    low: int
+    high: int | None
+
+    @property
+    def exact(self) -> bool:
+        return self.low == self.high
+
+    def __str__(self) -> str:
+        if self.high is None:
+            return f"{self.low}+"
+        return str(self.low) if self.exact else f"{self.low}-{self.high}"
+
+
+@dataclass(frozen=True)
+class SupplierRow:
+    """An accepted row: its number, its raw values by column label, and its cleaned fields."""
+
+    number: int
+    raw: Mapping[str, str]
+    name: str
+    address: str
+    country: str
+    city: str | None = None
+    province: str | None = None
+    postal_code: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    product_types: tuple[str, ...] = ()
+    processing_type: str | None = None
+    workers: WorkerCount | None = None
+    parent_company: str | None = None
+    tier: int | None = None
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem with one field of one row."""
+
+    row: int
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A row that repeats an earlier row of the same list."""
+
+    row: int
+    duplicate_of: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    """The outcome of checking a list: `rows == len(accepted) + len(rejected_rows)` always."""
+
+    rows: int
+    accepted: tuple[SupplierRow, ...]
+    errors: tuple[RowError, ...]
+    rejected_rows: tuple[int, ...]
+    duplicates: tuple[Duplicate, ...]
+
+
+CountryCode = Callable[[str], str]
+
+
+def validate_rows(
+    table: RawTable, mapping: HeaderMapping, *, country_code: CountryCode
+) -> IntakeResult:
+    """Check and clean every row of `table`, whose columns `mapping` places.
+
+    Raises ImvoError when the mapping lacks a required field or does not fit the table: then no
+    row could be accepted, and the column-mapping step must be done first.
+    """
+    if len(mapping.labels) != len(table.header):
+        raise ImvoError("the column mapping was made for another table", file=table.filename)
+    if mapping.missing:
+        names = ", ".join(field.replace("_", " ") for field in mapping.missing)
+        raise ImvoError(
+            f"no column holds the required {names}; the columns are "
+            f"{', '.join(repr(label) for label in mapping.labels)}",
+            file=table.filename,
+            row=table.header_row,
+            field=mapping.missing[0],
+        )
+    accepted: list[SupplierRow] = []
+    errors: list[RowError] = []
+    rejected: list[int] = []
+    for row in table.rows:
+        checked = _RowCheck(row, mapping, country_code)
+        supplier = checked.result()
+        if supplier is None:
+            errors.extend(checked.errors)
+            rejected.append(row.number)
+        else:
+            accepted.append(supplier)
+    return IntakeResult(
+        rows=len(table.rows),
+        accepted=tuple(accepted),
+        errors=tuple(errors),
+        rejected_rows=tuple(rejected),
+        duplicates=_duplicates(accepted),
+    )
+
+
+def fold(text: str) -> str:
+    """A simple matching key: case, accents, punctuation and spacing ignored."""
+    letters = text.casefold()
+    if not letters.isascii():
+        decomposed = unicodedata.normalize("NFKD", letters)
+        letters = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(_NOT_WORD.sub(" ", letters).split())
+
+
+def clean_text(value: str) -> str | None:
+    """The value trimmed, its spacing collapsed, or None when it is empty or a placeholder."""
+    text = " ".join((value if value.isascii() else unicodedata.normalize("NFC", value)).split())
+    if not text or text.casefold() in PLACEHOLDERS:
+        return None
+    return text
+
+
+@dataclass
+class _RowCheck:
+    row: RawRow
+    mapping: HeaderMapping
+    country_code: CountryCode
+    errors: list[RowError] = field(default_factory=list)
+    _texts: dict[str, str | None] = field(default_factory=dict)
+
+    def result(self) -> SupplierRow | None:
+        name = self._required("name")
+        address = self._required("address")
+        country = self._country()
+        latitude, longitude = self._coordinates()
+        workers = self._parsed("workers", parse_workers)
+        tier = self._parsed("tier", parse_tier)
+        if self.errors or name is None or address is None or country is None:
+            return None
+        return SupplierRow(
+            number=self.row.number,
+            raw=MappingProxyType(dict(zip(self.mapping.labels, self.row.values, strict=True))),
+            name=name,
+            address=address,
+            country=country,
+            city=self._text("city"),
+            province=self._text("province"),
+            postal_code=self._text("postal_code"),
+            latitude=latitude,
+            longitude=longitude,
+            product_types=split_product_types(self._value("product_types")),
+            processing_type=self._text("processing_type"),
+            workers=workers,
+            parent_company=self._text("parent_company"),
+            tier=tier,
+        )
+
+    def _value(self, name: str) -> str:
+        index = self.mapping.fields.get(name)
+        return "" if index is None else self.row.values[index]
+
+    def _text(self, name: str) -> str | None:
+        if name not in self._texts:
+            self._texts[name] = clean_text(self._value(name))
+        return self._texts[name]
+
+    def _error(self, name: str, message: str) -> None:
+        self.errors.append(RowError(self.row.number, name, message))
+
+    def _required(self, name: str) -> str | None:
+        text = self._text(name)
+        if text is None:
+            self._error(name, f"{name} is empty")
+        return text
+
+    def _country(self) -> str | None:
+        text = self._required("country")
+        if text is None:
+            return None
+        try:
+            return self.country_code(text)
+        except ImvoError as exc:
+            self._error("country", exc.message)
+            return None
+
+    def _parsed(self, name: str, parse: Callable[[str], _T]) -> _T | None:
+        text = self._text(name)
+        if text is None:
+            return None
+        try:
+            return parse(text)
+        except ValueError as exc:
+            self._error(name, str(exc))
+            return None
+
+    def _coordinates(self) -> tuple[float | None, float | None]:
+        latitude = self._parsed("latitude", parse_latitude)
+        longitude = self._parsed("longitude", parse_longitude)
+        has_latitude = self._text("latitude") is not None
+        has_longitude = self._text("longitude") is not None
+        if has_latitude and not has_longitude:
+            self._error("longitude", "longitude is empty while latitude is given")
+        elif has_longitude and not has_latitude:
+            self._error("latitude", "latitude is empty while longitude is given")
+        elif latitude == 0 and longitude == 0:
+            self._error("latitude", "0, 0 is not a location; leave unknown coordinates empty")
+        return latitude, longitude
+
+
+_COORDINATE = re.compile(r"([NSEWnsew]?)\s*([+-]?)\s*(\d{1,3}(?:[.,]\d+)?)\s*°?\s*([NSEWnsew]?)")
+
+
+def parse_latitude(text: str) -> float:
+    """Decimal degrees north, -90..90; raises ValueError with a message for the user."""
+    return _coordinate(text, "latitude", 90, "NS")
+
+
+def parse_longitude(text: str) -> float:
+    """Decimal degrees east, -180..180; raises ValueError with a message for the user."""
+    return _coordinate(text, "longitude", 180, "EW")
+
+
+def _coordinate(text: str, name: str, bound: int, hemispheres: str) -> float:
+    match = _COORDINATE.fullmatch(text.replace("\u2212", "-").strip())
+    if match is None:
+        raise ValueError(f"{name} {text!r} is not a number of decimal degrees")
+    before, sign, number, after = match.groups()
+    if before and after:
+        raise ValueError(f"{name} {text!r} names its hemisphere twice")
+    hemisphere = (before or after).upper()
+    if hemisphere and hemisphere not in hemispheres:
+        raise ValueError(
+            f"{name} {text!r} has hemisphere {hemisphere}, not {hemispheres[0]} or {hemispheres[1]}"
+        )
+    value = float(number.replace(",", "."))
+    if sign == "-" or hemisphere in ("S", "W"):
+        value = -value
+    if not math.isfinite(value) or not -bound <= value <= bound:
+        raise ValueError(f"{name} {text!r} lies outside -{bound}..{bound}")
+    return value
+
+
+_QUALIFIER = r"(?:about|approx\.?|approximately|around|ca\.?|circa|ongeveer|±|~|\+/-)?"
+_UNIT = r"(?:workers?|employees?|people|persons?|werknemers?|medewerkers?|fte)?"
+_SEPARATORS = ".,' \u2019\u00a0\u202f"  # the thousands separators seen in lists
+_NUMBER = rf"\d[\d{_SEPARATORS}]*"
+_WORKERS_SINGLE = re.compile(rf"{_QUALIFIER}\s*({_NUMBER})\s*(\+?)\s*{_UNIT}")
+_WORKERS_BAND = re.compile(
+    rf"{_QUALIFIER}\s*({_NUMBER})\s*(?:-|\u2013|\u2014|to|tot|t/m)\s*({_NUMBER})\s*{_UNIT}"
+)
+_GROUPED = re.compile(rf"\d{{1,3}}([{_SEPARATORS}])\d{{3}}(?:\1\d{{3}})*")
+_DECIMAL_ZEROS = re.compile(r"[.,]00?$")
+
+
+def parse_workers(text: str) -> WorkerCount:
+    """A number of workers or a band of them; raises ValueError with a message for the user."""
+    folded = text.casefold().strip()
+    band = _WORKERS_BAND.fullmatch(folded)
+    if band is not None:
+        low, high = _whole_number(band.group(1), text), _whole_number(band.group(2), text)
+        if low > high:
+            raise ValueError(f"workers {text!r} is a band whose low end exceeds its high end")
+        return _bounded(WorkerCount(low, high), text)
+    single = _WORKERS_SINGLE.fullmatch(folded)
+    if single is not None:
+        count = _whole_number(single.group(1), text)
+        return _bounded(WorkerCount(count, None if single.group(2) else count), text)
+    if re.match(r"\s*-\s*\d", folded):
+        raise ValueError(f"workers {text!r} is negative")
+    raise ValueError(f"workers {text!r} is not a whole number or a band such as 500-1000")
+
+
+def _whole_number(digits: str, text: str) -> int:
+    number = digits.strip()
+    decimal_zeros = _DECIMAL_ZEROS.search(number)
+    if decimal_zeros is not None and decimal_zeros.start() > 0:
+        number = number[: decimal_zeros.start()]  # "1200.0", "1.200,00"
+    if number.isdigit():
+        return int(number)
+    if _GROUPED.fullmatch(number):
+        return int(re.sub(r"\D", "", number))
+    raise ValueError(f"workers {text!r} is not a whole number")
+
+
+def _bounded(count: WorkerCount, text: str) -> WorkerCount:
+    if max(count.low, count.high or 0) > MAX_WORKERS:
+        raise ValueError(f"workers {text!r} is more than {MAX_WORKERS:,}; is it a typo?")
+    return count
+
+
+_TIER = re.compile(r"(?:tier|t|niveau|schakel)?\s*[-_:#.]?\s*(\d)(?:\D.*)?", re.DOTALL)
+
+
+def parse_tier(text: str) -> int:
+    """A supply-chain tier 0..9; raises ValueError with a message for the user."""
+    match = _TIER.fullmatch(text.casefold().strip())
+    if match is None:
+        raise ValueError(f"tier {text!r} is not a tier number such as 1, 'Tier 2' or 'T3'")
+    return int(match.group(1))
+
+
+_PRODUCT_SEPARATORS = re.compile(r"[,;|\n]+")
+
+
+def split_product_types(value: str) -> tuple[str, ...]:
+    """Product types from one cell, in order, each once."""
+    seen: set[str] = set()
+    types = []
+    for part in _PRODUCT_SEPARATORS.split(value):
+        text = clean_text(part)
+        if text is not None and text.casefold() not in seen:
+            seen.add(text.casefold())
+            types.append(text)
+    return tuple(types)
+
+
+def _duplicates(accepted: list[SupplierRow]) -> tuple[Duplicate, ...]:
+    first: dict[tuple[str, str, str], int] = {}
+    found = []
+    for row in accepted:
+        key = (fold(row.name), fold(row.address), row.country)
+        if key in first:
+            found.append(
+                Duplicate(
+                    row.number,
+                    first[key],
+                    f"same name, address and country as row {first[key]}",
+                )
+            )
+        else:
+            first[key] = row.number
+    return tuple(found)
