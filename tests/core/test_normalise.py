@@ -475,3 +475,8 @@ def test_keys_are_single_spaced_lower_case_words(key, words):
 def test_keys_handle_megabyte_strings(key, text):
     assert len(text) >= 1_000_000
     assert key(text).isascii()
+
+
+def test_indonesian_legal_form_written_last_is_stripped() -> None:
+    assert name_key("Eratex Djaja, PT") == name_key("PT Eratex Djaja") == "eratex djaja"
+    assert name_key("Eratex Djaja Tbk, PT") == "eratex djaja"

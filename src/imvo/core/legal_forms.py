@@ -38,6 +38,8 @@ SUFFIXES: frozenset[str] = frozenset(
         "llc",
         "l l c",
         "limited liability company",
+        # Indonesian lists often put the legal form last: "Eratex Djaja, PT"
+        "pt",
         "limited liability co",
         "one member limited liability company",
         "one member co ltd",
