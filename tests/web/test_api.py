@@ -198,6 +198,7 @@ def test_the_schema_is_served_as_openapi(client: Client) -> None:
         "/api/v1/sectors/",
         "/api/v1/targets/",
         "/api/v1/themes/",
+        "/api/v1/me/",
     }
 
 

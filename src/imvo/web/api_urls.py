@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from imvo.web.accounts.api import MeView
 from imvo.web.registry import api
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -14,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("sectors/", api.SectorListView.as_view(), name="api-sector-list"),
     path("targets/", api.TargetListView.as_view(), name="api-target-list"),
     path("themes/", api.ThemeMatrixView.as_view(), name="api-theme-matrix"),
+    path("me/", MeView.as_view(), name="api-me"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

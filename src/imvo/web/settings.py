@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "imvo.web.registry",
+    "imvo.web.accounts",
+    "imvo.web.suppliers",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +83,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Accounts (imvo.web.accounts): argon2 first; the others only read hashes made before.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:account"
+LOGOUT_REDIRECT_URL = "registry:dashboard"
+# Failed-login throttling: this many failures per login name and address within the window
+# lock that pair out until the oldest counted failure leaves the window.
+IMVO_LOGIN_FAILURE_LIMIT = env_int("IMVO_LOGIN_FAILURE_LIMIT", 5)
+IMVO_LOGIN_FAILURE_WINDOW_MINUTES = env_int("IMVO_LOGIN_FAILURE_WINDOW_MINUTES", 15)
+IMVO_INVITATION_DAYS = env_int("IMVO_INVITATION_DAYS", 7)
+EMAIL_BACKEND = os.environ.get(
+    "IMVO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("IMVO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("IMVO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("IMVO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("IMVO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("IMVO_EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = os.environ.get("IMVO_DEFAULT_FROM_EMAIL", "IMVO Monitor <noreply@localhost>")
+
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [WEB_DIR / "locale"]
@@ -107,6 +134,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 REST_FRAMEWORK = {
+    # `Authorization: Bearer <token>` (or `Token <token>`) first, so a request without
+    # credentials gets 401 with a WWW-Authenticate header rather than 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "imvo.web.accounts.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": [

@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("imvo.web.api_urls")),
+    path("accounts/", include("imvo.web.accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("imvo.web.registry.urls")),
 ]

@@ -1,0 +1,98 @@
+"""Accounts in Django's admin: roles through the services, the audit trail read-only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import reverse
+
+from imvo.web.accounts import services
+from imvo.web.accounts.models import AuditEvent, Membership
+from web.accounts.people import People
+
+
+@pytest.fixture
+def admin_client(people: People) -> Client:
+    client = Client()
+    client.force_login(people.administrator)
+    return client
+
+
+@pytest.mark.parametrize(
+    "model", list(apps.get_app_config("accounts").get_models()), ids=lambda m: m.__name__
+)
+def test_every_accounts_changelist_opens(admin_client: Client, model: Any) -> None:
+    url = reverse(f"admin:accounts_{model._meta.model_name}_changelist")
+    assert admin_client.get(url).status_code == 200
+
+
+def test_the_user_page_shows_roles_and_tokens(admin_client: Client, people: People) -> None:
+    services.api_token_create(user=people.zeeman_user)
+    url = reverse("admin:auth_user_change", args=[people.zeeman_user.pk])
+    html = admin_client.get(url).content.decode()
+    assert "Zeeman" in html
+    assert people.zeeman_user.api_tokens.get().prefix in html
+
+
+def test_the_audit_trail_cannot_be_added_changed_or_deleted(
+    admin_client: Client, people: People
+) -> None:
+    event = AuditEvent.objects.first()
+    assert event is not None
+    assert admin_client.get(reverse("admin:accounts_auditevent_add")).status_code == 403
+    change = reverse("admin:accounts_auditevent_change", args=[event.pk])
+    page = admin_client.get(change)
+    assert page.status_code == 200
+    assert 'name="action"' not in page.content.decode(), "shown read-only"
+    admin_client.post(change, {"action": "deleted"})
+    event.refresh_from_db()
+    assert event.action != "deleted"
+    delete = reverse("admin:accounts_auditevent_delete", args=[event.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_a_role_granted_in_the_admin_is_audited(
+    admin_client: Client, people: People, cast: Any
+) -> None:
+    response = admin_client.post(
+        reverse("admin:accounts_membership_add"),
+        {"user": people.hema_user.pk, "role": "observer", "covenant": cast.textile.pk},
+    )
+    assert response.status_code == 302
+    membership = Membership.objects.get(user=people.hema_user, role="observer")
+    event = AuditEvent.objects.get(action="membership-added", object_id=str(membership.pk))
+    assert event.actor == people.administrator
+
+
+def test_a_role_with_the_wrong_scope_is_refused_in_the_admin(
+    admin_client: Client, people: People, cast: Any
+) -> None:
+    response = admin_client.post(
+        reverse("admin:accounts_membership_add"),
+        {"user": people.hema_user.pk, "role": "observer", "company": cast.hema.pk},
+    )
+    assert response.status_code == 200  # the form again, with the error
+    assert not Membership.objects.filter(user=people.hema_user, role="observer").exists()
+
+
+def test_tokens_are_revoked_with_an_admin_action(admin_client: Client, people: People) -> None:
+    token, raw = services.api_token_create(user=people.zeeman_user)
+    admin_client.post(
+        reverse("admin:accounts_apitoken_changelist"),
+        {"action": "revoke", "_selected_action": [token.pk]},
+    )
+    assert services.api_token_use(raw=raw) is None
+    assert AuditEvent.objects.filter(action="token-revoked", actor=people.administrator).exists()
+
+
+def test_only_administrators_reach_the_admin(people: People) -> None:
+    for user in (people.textile_secretariat, people.zeeman_user):
+        client = Client()
+        client.force_login(user)
+        response = client.get("/admin/")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/admin/login/")

@@ -1,0 +1,408 @@
+"""Who may open which page: every URL pattern and API route, for every role, against the
+access table below (DESIGN §2).
+
+The walk finds each route in the URLconf; a route missing from ROUTES fails the suite ("a new
+page without a rule"). A new page adds one line: its name, who may see it, and how to fill in
+its parameters for an object of Zeeman (company A) or of the textile covenant.
+
+The cast: anonymous; Zeeman's user (company A) and HEMA's user (company B), both in the
+textile covenant; the textile covenant's secretariat; the banking covenant's secretariat (the
+wrong covenant); FNV's observer on the textile covenant; an administrator. Web pages are
+opened with a logged-in session, API routes with the person's API token.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
+
+from web.accounts.people import People, build_people
+
+# ---------------------------------------------------------------- outcomes and access levels
+
+OK = "ok"  # 2xx, or a redirect that is not to a login page
+LOGIN = "login"  # web: redirect to the login page; API: 401
+FORBIDDEN = "forbidden"  # 403: the page exists for others, the role does not reach it
+HIDDEN = "hidden"  # 404: someone else's data, as if it did not exist
+ADMIN_LOGIN = "admin-login"  # Django's admin sends non-staff to its own login
+# Let past the login: the admin's own rules may still answer 403 (a read-only model's add
+# page), 404 or a redirect (a missing object).
+REACHED = "reached"
+
+ROLES = (
+    "anonymous",
+    "zeeman_user",
+    "hema_user",
+    "textile_secretariat",
+    "banking_secretariat",
+    "fnv_observer",
+    "administrator",
+)
+
+
+def access(default: str, **by_role: str) -> Mapping[str, str]:
+    unknown = set(by_role) - set(ROLES)
+    assert not unknown, f"no such role in the cast: {unknown}"
+    return {role: by_role.get(role, default) for role in ROLES}
+
+
+PUBLIC = access(OK)
+LOGGED_IN = access(OK, anonymous=LOGIN)
+SECRETARIAT = access(
+    FORBIDDEN,
+    anonymous=LOGIN,
+    textile_secretariat=OK,
+    banking_secretariat=OK,
+    administrator=OK,
+)
+ADMIN = access(FORBIDDEN, anonymous=LOGIN, administrator=OK)
+STAFF = access(ADMIN_LOGIN, administrator=REACHED)  # every page of Django's admin
+# Zeeman's confidential data (a supplier list, a submission): Zeeman's users, the textile
+# secretariat and administrators; for everyone else it does not exist.
+ZEEMAN_DATA = access(
+    HIDDEN, anonymous=LOGIN, zeeman_user=OK, textile_secretariat=OK, administrator=OK
+)
+# The textile covenant's aggregate, non-public figures: its secretariat and observers.
+TEXTILE_FIGURES = access(
+    HIDDEN, anonymous=LOGIN, textile_secretariat=OK, fnv_observer=OK, administrator=OK
+)
+OWN_ACCOUNT_OF_ZEEMAN_USER = access(HIDDEN, anonymous=LOGIN, zeeman_user=OK)
+
+
+# ---------------------------------------------------------------- the world a rule fills in
+
+
+@dataclass
+class World:
+    """The registry cast (tests/web/conftest.py) and the people, for parameter builders."""
+
+    cast: Any
+    people: People
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def user(self, role: str) -> Any:
+        return None if role == "anonymous" else getattr(self.people, role)
+
+
+def no_parameters(world: World) -> dict[str, Any]:
+    return {}
+
+
+def textile_slug(world: World) -> dict[str, Any]:
+    return {"slug": world.cast.textile.slug}
+
+
+def zeeman_users_token(world: World) -> dict[str, Any]:
+    from imvo.web.accounts.services import api_token_create
+
+    token, _ = api_token_create(user=world.people.zeeman_user)
+    return {"pk": token.pk}
+
+
+def textile_invitation(world: World) -> dict[str, Any]:
+    return {"pk": _invite(world)[0].pk}
+
+
+def textile_invitation_token(world: World) -> dict[str, Any]:
+    return {"token": _invite(world)[1]}
+
+
+def _invite(world: World) -> tuple[Any, str]:
+    from imvo.web.accounts.services import invitation_create
+
+    return invitation_create(
+        invited_by=world.people.textile_secretariat,
+        email="new@zeeman.example",
+        role="company",
+        company=world.cast.zeeman,
+        accept_url=str,
+    )
+
+
+@dataclass(frozen=True)
+class Rule:
+    access: Mapping[str, str]
+    kwargs: Callable[[World], dict[str, Any]] = no_parameters
+    method: str = "get"
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- the access table
+
+ROUTES: dict[str, Rule] = {
+    # public pages
+    "registry:dashboard": Rule(PUBLIC),
+    "registry:covenant": Rule(PUBLIC, textile_slug),
+    "set_language": Rule(PUBLIC, method="post", data={"language": "en", "next": "/"}),
+    # public API
+    "api-covenant-list": Rule(PUBLIC),
+    "api-covenant-detail": Rule(PUBLIC, textile_slug),
+    "api-covenant-coverage": Rule(PUBLIC, textile_slug),
+    "api-sector-list": Rule(PUBLIC),
+    "api-target-list": Rule(PUBLIC),
+    "api-theme-matrix": Rule(PUBLIC),
+    "api-schema": Rule(PUBLIC),
+    "api-docs": Rule(PUBLIC),
+    "api-me": Rule(LOGGED_IN),
+    # accounts
+    "accounts:login": Rule(PUBLIC),
+    "accounts:logout": Rule(PUBLIC, method="post"),
+    "accounts:account": Rule(LOGGED_IN),
+    "accounts:token-create": Rule(LOGGED_IN, method="post"),
+    "accounts:token-revoke": Rule(OWN_ACCOUNT_OF_ZEEMAN_USER, zeeman_users_token, "post"),
+    "accounts:invitations": Rule(SECRETARIAT),
+    "accounts:invitation-revoke": Rule(
+        access(
+            FORBIDDEN,
+            anonymous=LOGIN,
+            textile_secretariat=OK,
+            banking_secretariat=HIDDEN,
+            administrator=OK,
+        ),
+        textile_invitation,
+        "post",
+    ),
+    "accounts:invitation-accept": Rule(PUBLIC, textile_invitation_token),
+    # Django's admin: its login and logout pages are open; the rest is STAFF (see below).
+    "admin:login": Rule(PUBLIC),
+    "admin:logout": Rule(PUBLIC, method="post"),
+}
+
+ADMIN_NAMESPACE = "admin"
+ADMIN_PARAMETERS = {
+    "object_id": "0",
+    "id": "0",
+    "app_label": "accounts",
+    "content_type_id": "1",
+}
+ADMIN_CATCH_ALL = "/admin/no-such-page/"
+# Django's admin asks only whether an active account is staff, so one person of each kind
+# stands for the rest there.
+ADMIN_ROLES = ("anonymous", "zeeman_user", "textile_secretariat", "administrator")
+
+
+# ---------------------------------------------------------------- walking the URLconf
+
+
+@dataclass(frozen=True)
+class Route:
+    key: str  # the qualified name, or the route text of an unnamed pattern
+    name: str | None
+    route: str
+    parameters: tuple[str, ...]
+
+    @property
+    def in_admin(self) -> bool:
+        return self.key.startswith(ADMIN_NAMESPACE + ":") or self.route.startswith("admin/")
+
+
+def walk(
+    patterns: list[URLPattern | URLResolver], prefix: str = "", namespaces: tuple[str, ...] = ()
+) -> Iterator[Route]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = (*namespaces, entry.namespace) if entry.namespace else namespaces
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+            continue
+        route = prefix + str(entry.pattern)
+        name = ":".join((*namespaces, entry.name)) if entry.name else None
+        parameters = tuple(entry.pattern.regex.groupindex)
+        yield Route(key=name or route, name=name, route=route, parameters=parameters)
+
+
+def all_routes() -> list[Route]:
+    routes: dict[str, Route] = {}
+    for route in walk(get_resolver().url_patterns):
+        routes.setdefault(route.key, route)  # the first pattern of a name is the one reversed
+    return list(routes.values())
+
+
+ROUTE_LIST = all_routes()
+PAGES = [r for r in ROUTE_LIST if not r.in_admin or r.key in ROUTES]
+ADMIN_PAGES = [r for r in ROUTE_LIST if r.in_admin and r.key not in ROUTES]
+
+
+# ---------------------------------------------------------------- checking a response
+
+
+def outcome_of(response: HttpResponse, *, api: bool) -> str:
+    status = response.status_code
+    location = response.get("Location", "")
+    if status in (301, 302, 303, 307, 308):
+        if location.startswith(("/admin/login/", "http://testserver/admin/login/")):
+            return ADMIN_LOGIN
+        if location.startswith(reverse("accounts:login")):
+            return LOGIN
+        return OK
+    if status == 401 and api:
+        return LOGIN
+    if status == 403:
+        return FORBIDDEN
+    if status == 404:
+        return HIDDEN
+    if 200 <= status < 300:
+        return OK
+    return f"status {status}"
+
+
+def matches(expected: str, actual: str) -> bool:
+    if expected == REACHED:
+        return actual not in (LOGIN, ADMIN_LOGIN) and not actual.startswith("status 5")
+    return expected == actual
+
+
+def client_for(world: World, role: str, *, api: bool) -> Client:
+    user = world.user(role)
+    if user is None:
+        return Client()
+    if api:
+        return Client(HTTP_AUTHORIZATION=f"Bearer {world.tokens[role]}")
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def check(world: World, url: str, rule: Rule, roles: tuple[str, ...] = ROLES) -> list[str]:
+    """Each role's request against the rule; the mismatches, described."""
+    api = url.startswith("/api/")
+    wrong = []
+    for role in roles:
+        client = client_for(world, role, api=api)
+        send = getattr(client, rule.method)
+        response = send(url, dict(rule.data))
+        actual = outcome_of(response, api=api)
+        expected = rule.access[role]
+        if not matches(expected, actual):
+            wrong.append(
+                f"{rule.method.upper()} {url} as {role}: expected {expected}, got {actual}"
+            )
+    return wrong
+
+
+@pytest.fixture
+def world(cast: Any) -> Iterator[World]:
+    from imvo.web.accounts.services import api_token_create
+
+    people = build_people(cast)
+    tokens = {role: api_token_create(user=getattr(people, role))[1] for role in ROLES[1:]}
+    try:
+        with translation.override("en"):
+            yield World(cast=cast, people=people, tokens=tokens)
+    finally:
+        translation.deactivate()  # also after a test that ran the CLI, which activates English
+
+
+# ---------------------------------------------------------------- the tests
+
+
+def test_every_route_has_an_access_rule() -> None:
+    missing = [r.route for r in PAGES if r.key not in ROUTES]
+    assert not missing, f"new pages without a rule in tests/web/test_access.py: {missing}"
+
+
+def test_every_rule_names_a_route_that_exists() -> None:
+    stale = sorted(set(ROUTES) - {r.key for r in ROUTE_LIST})
+    assert not stale, f"rules for routes that no longer exist: {stale}"
+
+
+def test_the_walk_finds_the_public_pages_the_api_and_the_admin() -> None:
+    keys = {r.key for r in ROUTE_LIST}
+    assert {"registry:dashboard", "api-covenant-list", "accounts:login", "admin:index"} <= keys
+    assert len(ADMIN_PAGES) > 20
+
+
+@pytest.mark.parametrize("route", PAGES, ids=lambda r: r.key)
+def test_each_role_reaches_exactly_what_its_rule_allows(world: World, route: Route) -> None:
+    rule = ROUTES.get(route.key)
+    assert rule is not None, f"new page without a rule: add {route.key!r} to ROUTES"
+    kwargs = rule.kwargs(world)
+    assert set(kwargs) == set(route.parameters), (
+        f"the rule for {route.key} fills {sorted(kwargs)}, the route needs "
+        f"{sorted(route.parameters)}"
+    )
+    url = reverse(route.key, kwargs=kwargs or None)
+    assert check(world, url, rule) == []
+
+
+@pytest.mark.parametrize("route", ADMIN_PAGES, ids=lambda r: r.key)
+def test_every_admin_page_is_for_staff_only(world: World, route: Route) -> None:
+    if route.name is None:
+        url = ADMIN_CATCH_ALL
+    else:
+        kwargs = {p: ADMIN_PARAMETERS[p] for p in route.parameters}
+        url = reverse(route.name, kwargs=kwargs or None)
+    assert check(world, url, Rule(STAFF), roles=ADMIN_ROLES) == []
+
+
+def test_the_outcomes_are_told_apart() -> None:
+    """Guards the walk against passing because every response looked alike."""
+
+    def response(status: int, location: str = "") -> HttpResponse:
+        made = HttpResponse(status=status)
+        if location:
+            made["Location"] = location
+        return made
+
+    assert outcome_of(response(302, "/accounts/login/?next=/x/"), api=False) == LOGIN
+    assert outcome_of(response(302, "/admin/login/?next=/admin/"), api=False) == ADMIN_LOGIN
+    assert outcome_of(response(302, "/accounts/"), api=False) == OK
+    assert outcome_of(response(401), api=True) == LOGIN
+    assert outcome_of(response(401), api=False) == "status 401"
+    assert outcome_of(response(403), api=True) == FORBIDDEN
+    assert outcome_of(response(404), api=False) == HIDDEN
+    assert outcome_of(response(500), api=False) == "status 500"
+    assert not matches(REACHED, ADMIN_LOGIN)
+    assert not matches(REACHED, "status 500")
+    assert matches(REACHED, HIDDEN)
+
+
+# ---------------------------------------------------------------- acceptance (issue 4)
+
+
+def test_company_users_added_with_the_cli_never_see_each_others_data(
+    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two more users of Zeeman and HEMA made with `imvo users add`, a token each from
+    `imvo users token`: every API route holding Zeeman's data answers HEMA's token with 404."""
+    from imvo.cli import main
+
+    monkeypatch.setenv("IMVO_PASSWORD", "Correct-horse-battery-staple-2018")
+
+    def imvo(*args: str) -> str:
+        with pytest.raises(SystemExit) as exit:
+            main(list(args))
+        out, err = capsys.readouterr()
+        assert exit.value.code == 0, err
+        return out.strip()
+
+    imvo("users", "add", "chris@zeeman.example", "--role", "company", "--company", "Zeeman")
+    imvo("users", "add", "dirk@hema.example", "--role", "company", "--company", "hema")
+    tokens = {
+        "zeeman": imvo("users", "token", "chris@zeeman.example"),
+        "hema": imvo("users", "token", "dirk@hema.example"),
+    }
+    for company, token in tokens.items():
+        me = Client(HTTP_AUTHORIZATION=f"Bearer {token}").get("/api/v1/me/").json()
+        assert me["roles"] == [{"role": "company", "company": company, "covenant": None}]
+    company_routes = [
+        route
+        for route in PAGES
+        if route.route.startswith("api/")
+        and route.key in ROUTES
+        and ROUTES[route.key].access["zeeman_user"] == OK
+        and ROUTES[route.key].access["hema_user"] == HIDDEN
+    ]
+    for route in company_routes:
+        rule = ROUTES[route.key]
+        url = reverse(route.key, kwargs=rule.kwargs(world) or None)
+        for company, expected in (("zeeman", OK), ("hema", HIDDEN)):
+            client = Client(HTTP_AUTHORIZATION=f"Bearer {tokens[company]}")
+            response = getattr(client, rule.method)(url, dict(rule.data))
+            assert outcome_of(response, api=True) == expected, (url, company)
