@@ -63,7 +63,13 @@ SECRETARIAT = access(
     administrator=OK,
 )
 ADMIN = access(FORBIDDEN, anonymous=LOGIN, administrator=OK)
-STAFF = access(ADMIN_LOGIN, administrator=REACHED)  # every page of Django's admin
+# every page of Django's admin; a secretariat edits its covenants' registry rows there
+STAFF = access(
+    ADMIN_LOGIN,
+    textile_secretariat=REACHED,
+    banking_secretariat=REACHED,
+    administrator=REACHED,
+)
 # Zeeman's confidential data (a supplier list, a submission): Zeeman's users, the textile
 # secretariat and administrators; for everyone else it does not exist.
 ZEEMAN_DATA = access(

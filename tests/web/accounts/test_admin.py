@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from imvo.web.accounts import services
 from imvo.web.accounts.models import AuditEvent, Membership
+from imvo.web.registry.models import Covenant
 from web.accounts.people import People
 
 
@@ -89,10 +90,38 @@ def test_tokens_are_revoked_with_an_admin_action(admin_client: Client, people: P
     assert AuditEvent.objects.filter(action="token-revoked", actor=people.administrator).exists()
 
 
-def test_only_administrators_reach_the_admin(people: People) -> None:
-    for user in (people.textile_secretariat, people.zeeman_user):
-        client = Client()
-        client.force_login(user)
-        response = client.get("/admin/")
-        assert response.status_code == 302
-        assert response["Location"].startswith("/admin/login/")
+def test_company_users_do_not_reach_the_admin(people: People) -> None:
+    client = Client()
+    client.force_login(people.zeeman_user)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_a_secretariat_edits_only_its_own_covenant_in_the_admin(people: People) -> None:
+    client = Client()
+    client.force_login(people.textile_secretariat)
+    assert client.get("/admin/").status_code == 200
+    listing = client.get(reverse("admin:registry_covenant_changelist"))
+    assert listing.status_code == 200
+    shown = {c.slug for c in listing.context["cl"].result_list}
+    assert shown == {"textile"}
+    textile = Covenant.objects.get(slug="textile")
+    banking = Covenant.objects.get(slug="banking")
+    assert (
+        client.get(reverse("admin:registry_covenant_change", args=[textile.pk])).status_code == 200
+    )
+    other = client.get(reverse("admin:registry_covenant_change", args=[banking.pk]))
+    assert other.status_code == 302  # Django's admin: "doesn't exist", back to the list
+    # shared reference lists are read-only, the accounts are not theirs at all
+    assert client.get(reverse("admin:registry_risksector_add")).status_code == 403
+    assert client.get(reverse("admin:accounts_auditevent_changelist")).status_code == 403
+
+
+def test_withdrawing_the_last_secretariat_role_closes_the_admin(people: People) -> None:
+    user = people.textile_secretariat
+    membership = Membership.objects.get(user=user, role="secretariat")
+    services.membership_delete(membership=membership, deleted_by=people.administrator)
+    user.refresh_from_db()
+    assert not user.is_staff
+    assert not user.groups.exists()

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission, User
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -212,6 +212,7 @@ def membership_create(
         if checked == Role.ADMIN and not (user.is_staff and user.is_superuser):
             user.is_staff = user.is_superuser = True
             user.save(update_fields=["is_staff", "is_superuser"])
+        _registry_editing_sync(user)
         audit_record(
             actor=created_by,
             action=AuditAction.MEMBERSHIP_ADDED,
@@ -241,7 +242,55 @@ def membership_delete(
             user.is_staff = user.is_superuser = False
             user.save(update_fields=["is_staff", "is_superuser"])
         membership.delete()
+        _registry_editing_sync(user)
     grants_forget(user)
+
+
+# A secretariat keeps its covenants' registry rows in Django's admin; the admin itself limits
+# the rows to the covenants it administers (imvo.web.registry.admin.RegistryAdmin).
+SECRETARIAT_GROUP = "secretariat"
+SECRETARIAT_PERMISSIONS = {
+    "covenant": ("view", "change"),
+    "statuschange": ("view", "add", "change", "delete"),
+    "participation": ("view", "add", "change", "delete"),
+    "observation": ("view", "add", "change", "delete"),
+    "target": ("view", "add", "change", "delete"),
+    "themecoverage": ("view", "add", "change", "delete"),
+    "organisation": ("view", "add", "change"),
+    "brand": ("view", "add", "change"),
+    "source": ("view", "add", "change"),
+    "risksector": ("view",),
+    "theme": ("view",),
+}
+
+
+def secretariat_group() -> Group:
+    """The group whose permissions let a secretariat edit its covenants in the admin."""
+    group, _created = Group.objects.get_or_create(name=SECRETARIAT_GROUP)
+    codenames = [
+        f"{action}_{model}"
+        for model, actions in SECRETARIAT_PERMISSIONS.items()
+        for action in actions
+    ]
+    permissions = Permission.objects.filter(
+        content_type__app_label="registry", codename__in=codenames
+    )
+    group.permissions.set(permissions)
+    return group
+
+
+def _registry_editing_sync(user: User) -> None:
+    """Staff access and the secretariat group follow the user's secretariat memberships."""
+    is_secretariat = Membership.objects.filter(user=user, role=Role.SECRETARIAT).exists()
+    group = secretariat_group()
+    if is_secretariat:
+        user.groups.add(group)
+    else:
+        user.groups.remove(group)
+    staff = is_secretariat or user.is_superuser
+    if user.is_staff != staff:
+        user.is_staff = staff
+        user.save(update_fields=["is_staff"])
 
 
 def _membership_summary(membership: Membership) -> dict[str, Any]:

@@ -3,7 +3,7 @@ figures up to date. Every reference record shows its source and confidence."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.contrib import admin
 from django.db import models
@@ -11,15 +11,34 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from imvo.web.accounts.permissions import covenants_administered_by
 from imvo.web.registry import models as m
 
 SOURCED_FIELDS = ("source", "confidence", "note")
 
 
 class RegistryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Shared by the registry's admins: web addresses without a scheme are taken as https."""
+    """Shared by the registry's admins: web addresses without a scheme are taken as https, and
+    a secretariat sees only the rows of the covenants it administers (`covenant_path` names
+    the lookup from the row to its covenant; "pk" for the covenant itself)."""
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    covenant_path: str | None = None
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset = super().get_queryset(request)
+        if self.covenant_path is None or request.user.is_superuser:
+            return queryset
+        return queryset.filter(
+            **{f"{self.covenant_path}__in": covenants_administered_by(request.user)}
+        )
+
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        if db_field.name == "covenant" and not request.user.is_superuser:
+            kwargs["queryset"] = covenants_administered_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class SourcedInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -94,6 +113,7 @@ class ThemeAdmin(RegistryAdmin):
 
 @admin.register(m.Covenant)
 class CovenantAdmin(RegistryAdmin):
+    covenant_path = "pk"
     list_display = ("short_name", "name_nl", "ser_process", "ends_on", "confidence")
     list_filter = ("ser_process", "confidence", "sectors")
     search_fields = ("slug", "short_name", "name_nl", "name_en")
@@ -144,6 +164,7 @@ class BrandAdmin(RegistryAdmin):
 
 @admin.register(m.Participation)
 class ParticipationAdmin(RegistryAdmin):
+    covenant_path = "covenant"
     list_display = ("organisation", "covenant", "joined_on", "left_on", "synthetic")
     list_filter = ("covenant", "organisation__kind", "synthetic")
     search_fields = ("organisation__name", "covenant__short_name")
@@ -172,6 +193,7 @@ class MarketShareAdmin(RegistryAdmin):
 
 @admin.register(m.StatusChange)
 class StatusChangeAdmin(RegistryAdmin):
+    covenant_path = "covenant"
     list_display = ("covenant", "status", "on", "confidence")
     list_filter = ("status", "covenant", "confidence")
     list_select_related = ("covenant",)
@@ -182,6 +204,7 @@ class StatusChangeAdmin(RegistryAdmin):
 
 @admin.register(m.Target)
 class TargetAdmin(RegistryAdmin):
+    covenant_path = "covenant"
     list_display = ("covenant", "metric", "baseline_value", "target_value", "deadline")
     list_filter = ("covenant", "metric")
     list_select_related = ("covenant",)
@@ -191,6 +214,7 @@ class TargetAdmin(RegistryAdmin):
 
 @admin.register(m.Observation)
 class ObservationAdmin(RegistryAdmin):
+    covenant_path = "covenant"
     list_display = ("covenant", "on", "metric", "value", "low", "high", "confidence")
     list_filter = ("covenant", "metric", "confidence")
     list_select_related = ("covenant",)
@@ -201,6 +225,7 @@ class ObservationAdmin(RegistryAdmin):
 
 @admin.register(m.ThemeCoverage)
 class ThemeCoverageAdmin(RegistryAdmin):
+    covenant_path = "covenant"
     list_display = ("covenant", "theme", "level", "since", "basis", "confidence")
     list_filter = ("level", "basis", "theme__core", "covenant", "theme")
     list_select_related = ("covenant", "theme")
