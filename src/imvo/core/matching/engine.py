@@ -39,9 +39,18 @@ from imvo.core.matching.records import SCHEMA, FacilityRecord, record_key, regis
 # Pairs scored below this probability are of no use, not even as context on the review screen.
 CANDIDATE_FLOOR = 0.01
 MAX_CANDIDATES = 5
-EXACT_DISTANCE_KM = 0.1
+EXACT_DISTANCE_KM = 0.2
 # Below this many records, how often a name occurs says little about how common it is.
 TERM_FREQUENCY_MINIMUM = 10_000
+# Where a list's rows and the registry of their country make at most this many pairs in all,
+# every row is compared with every facility of its country, not only with those that share a
+# blocking key: a small registry costs little to search fully, and a typo in the first word of
+# a name then no longer hides the facility.
+FULL_COMPARISON_PAIRS = 2_000_000
+# "Plot 12 Road 7 Tejgaon" and "Plot 12, Road 7, Tejgaon Industrial Area": the words of the
+# shorter address that the longer one also has, at least, for one name to be one facility.
+ADDRESS_CONTAINED = 0.8
+ADDRESS_CONTAINED_WORDS = 3
 
 Backend = Literal["duckdb", "spark"]
 
@@ -49,6 +58,8 @@ Backend = Literal["duckdb", "spark"]
 _COLUMNS = ", ".join(
     name for name in SCHEMA.names if name not in ("name", "address", "city", "postal_code")
 )
+# The country of a record where its whole country is compared (see FULL_COMPARISON_PAIRS).
+_BLOCK_COLUMN = "NULL::VARCHAR AS country_block"
 
 
 @dataclass(frozen=True)
@@ -275,11 +286,8 @@ def _pair_columns_sql() -> str:
         .replace("address_tokens_l", "l.address_tokens")
         .replace("address_tokens_r", "r.address_tokens"),
         "city_jw": "jaro_winkler_similarity(l.city_key, r.city_key)",
-        "distance_km": distance_km_sql()
-        .replace("latitude_l", "l.latitude")
-        .replace("latitude_r", "r.latitude")
-        .replace("longitude_l", "l.longitude")
-        .replace("longitude_r", "r.longitude"),
+        "numbers_conflict": _numbers_conflict_sql("l", "r"),
+        "distance_km": _distance_sql("l", "r"),
     }
     return ", ".join(f"{sql} AS {name}" for name, sql in columns.items())
 
@@ -342,18 +350,35 @@ def _evidence(row: Mapping[str, Any]) -> tuple[Evidence, ...]:
 # --- matching a list ------------------------------------------------------------------------------
 
 
-def _exact_pairs_sql() -> str:
-    distance = (
+def _distance_sql(left: str, right: str) -> str:
+    return (
         distance_km_sql()
-        .replace("latitude_l", "i.latitude")
-        .replace("latitude_r", "g.latitude")
-        .replace("longitude_l", "i.longitude")
-        .replace("longitude_r", "g.longitude")
+        .replace("latitude_l", f"{left}.latitude")
+        .replace("latitude_r", f"{right}.latitude")
+        .replace("longitude_l", f"{left}.longitude")
+        .replace("longitude_r", f"{right}.longitude")
     )
-    numbers_conflict = (
-        "len(i.address_numbers) > 0 AND len(g.address_numbers) > 0 AND "
-        "len(list_intersect(i.address_numbers, g.address_numbers)) = 0"
+
+
+def _numbers_conflict_sql(left: str, right: str) -> str:
+    """Both addresses have house or plot numbers, and none of them is the same."""
+    return (
+        f"(len({left}.address_numbers) > 0 AND len({right}.address_numbers) > 0 AND "
+        f"len(list_intersect({left}.address_numbers, {right}.address_numbers)) = 0)"
     )
+
+
+def _exact_pairs_sql() -> str:
+    """Pairs of a pending row and a registry record that are one facility beyond doubt.
+
+    The names are the same once normalised, in the same country, and the places agree: the
+    same address; or the same postal code, or coordinates within 200 m, with addresses that
+    still share half their words and no conflicting numbers; or one address the other with
+    words left out ("Plot 12 Road 7 Tejgaon" in "Plot 12, Road 7, Tejgaon Industrial Area"),
+    every number of the one in the other. None of this depends on how large the registry is.
+    """
+    distance = _distance_sql("i", "g")
+    numbers_conflict = _numbers_conflict_sql("i", "g")
     # Name and postal code, or name and place, only when the addresses still look alike: a
     # company's second site is often in the same postal area.
     address_alike = (
@@ -362,14 +387,73 @@ def _exact_pairs_sql() -> str:
         .replace("address_tokens_r", "g.address_tokens")
         + " >= 0.5"
     )
+    shorter = "least(len(i.address_tokens), len(g.address_tokens))"
+    address_contained = (
+        f"({shorter} >= {ADDRESS_CONTAINED_WORDS} AND "
+        f"len(list_intersect(i.address_tokens, g.address_tokens)) >= "
+        f"{ADDRESS_CONTAINED} * {shorter} AND "
+        "(list_has_all(i.address_numbers, g.address_numbers) OR "
+        "list_has_all(g.address_numbers, i.address_numbers)))"
+    )
     return f"""
         SELECT i.record_id AS incoming_id, g.record_id AS registry_id, g.facility_id
         FROM pending i JOIN registry g
           ON i.country = g.country AND i.name_key = g.name_key
         WHERE i.address_key = g.address_key
            OR ((i.postal_key = g.postal_key OR {distance} <= {EXACT_DISTANCE_KM})
-               AND {address_alike} AND NOT ({numbers_conflict}))
+               AND {address_alike} AND NOT {numbers_conflict})
+           OR {address_contained}
     """
+
+
+def _namesakes_sql() -> str:
+    """Registry facilities with a pending row's name in its country, at no conflicting number.
+
+    Such a row is never called new without a person looking: it goes to review at least.
+    """
+    return f"""
+        SELECT i.record_id AS incoming_id, g.facility_id,
+               arg_min(g.record_id, g.record_id) AS registry_id
+        FROM pending i JOIN registry g
+          ON i.country = g.country AND i.name_key = g.name_key
+        ANTI JOIN rejected x ON x.record_key = i.record_key AND x.facility_id = g.facility_id
+        WHERE NOT {_numbers_conflict_sql("i", "g")}
+        GROUP BY i.record_id, g.facility_id
+    """
+
+
+def _full_comparison_blocks(con: duckdb.DuckDBPyConnection, tables: Sequence[str]) -> None:
+    """Mark the countries small enough to compare every pair in (`country_block`)."""
+    if len(tables) == 2:
+        sizes_sql = f"""
+            SELECT a.country, a.n * b.n AS pairs
+            FROM (SELECT country, count(*) AS n FROM {tables[0]} GROUP BY country) a
+            JOIN (SELECT country, count(*) AS n FROM {tables[1]} GROUP BY country) b
+              USING (country)
+        """
+    else:
+        sizes_sql = f"""
+            SELECT country, count(*) * (count(*) - 1) / 2 AS pairs
+            FROM {tables[0]} GROUP BY country
+        """
+    blocks = con.execute(
+        f"""
+        SELECT country FROM (
+            SELECT country, sum(pairs) OVER (ORDER BY pairs, country) AS running
+            FROM ({sizes_sql})
+        ) WHERE running <= {FULL_COMPARISON_PAIRS}
+        """
+    ).fetchall()
+    small = [country for (country,) in blocks]
+    con.register("small_countries", pa.table({"country": pa.array(small, pa.string())}))
+    for table in tables:
+        con.execute(
+            f"""
+            UPDATE {table} SET country_block = country
+            WHERE country IN (SELECT country FROM small_countries)
+            """
+        )
+    con.unregister("small_countries")
 
 
 def match_records(
@@ -400,11 +484,11 @@ def match_records(
         con.register("registry_arrow", registry_records)
         con.execute(
             f"CREATE TABLE incoming AS SELECT {_COLUMNS}, "
-            f"{_key_sql('incoming_arrow')} AS record_key FROM incoming_arrow"
+            f"{_key_sql('incoming_arrow')} AS record_key, {_BLOCK_COLUMN} FROM incoming_arrow"
         )
         con.execute(
             f"CREATE TABLE registry AS SELECT {_COLUMNS}, "
-            f"{_key_sql('registry_arrow')} AS record_key "
+            f"{_key_sql('registry_arrow')} AS record_key, {_BLOCK_COLUMN} "
             "FROM registry_arrow WHERE facility_id IS NOT NULL"
         )
         con.register(
@@ -475,21 +559,59 @@ def match_records(
         pending = con.execute("SELECT count(*) FROM pending").fetchall()
         registry_size = con.execute("SELECT count(*) FROM registry").fetchall()
         candidates: dict[str, list[Candidate]] = {}
+        conflicting: dict[str, set[str]] = {}
+        namesakes: dict[str, list[Candidate]] = {}
         if pending[0][0] and registry_size[0][0]:
+            _full_comparison_blocks(con, ["pending", "registry"])
             scored = _predict(con, ["pending", "registry"], "link_only", model, backend, spark)
-            candidates = _link_candidates(con, scored)
+            candidates, conflicting = _link_candidates(con, scored)
+            namesakes = _namesakes(con)
 
     for record_id in ids:
         if record_id in outcomes:
             continue
-        found = candidates.get(record_id, [])
-        outcomes[record_id] = _decide(record_id, found, thresholds)
+        outcomes[record_id] = _decide(
+            record_id,
+            candidates.get(record_id, []),
+            thresholds,
+            namesakes=namesakes.get(record_id, []),
+            conflicting=conflicting.get(record_id, set()),
+        )
     report(total, total)
     return tuple(outcomes[record_id] for record_id in ids)
 
 
-def _link_candidates(con: duckdb.DuckDBPyConnection, scored: str) -> dict[str, list[Candidate]]:
-    """The best pair per (row, facility), without rejected pairs, best first, at most 5."""
+def _namesakes(con: duckdb.DuckDBPyConnection) -> dict[str, list[Candidate]]:
+    """Per pending row, the facilities of its name (`_namesakes_sql`), with the evidence."""
+    rows = con.execute(
+        f"""
+        SELECT n.incoming_id, n.facility_id, {_pair_columns_sql()}
+        FROM ({_namesakes_sql()}) n
+        JOIN pending l ON l.record_id = n.incoming_id
+        JOIN registry r ON r.record_id = n.registry_id
+        ORDER BY n.incoming_id, n.facility_id
+        """
+    ).fetchall()
+    names = [column[0] for column in con.description or ()]
+    found: dict[str, list[Candidate]] = {}
+    for values in rows:
+        row = dict(zip(names, values, strict=True))
+        # the model scored the pair below CANDIDATE_FLOOR, or did not compare it at all
+        found.setdefault(row["incoming_id"], []).append(
+            Candidate(row["facility_id"], 0.0, _evidence(row))
+        )
+    return found
+
+
+def _link_candidates(
+    con: duckdb.DuckDBPyConnection, scored: str
+) -> tuple[dict[str, list[Candidate]], dict[str, set[str]]]:
+    """The best pair per (row, facility), without rejected pairs, best first, at most 5.
+
+    Also, per row, the candidates whose address numbers conflict with the row's while their
+    coordinates do not put them within 200 m: a second site of the same name, more often than
+    a typo in a number, so never matched without a person looking.
+    """
     rows = con.execute(
         f"""
         WITH pairs AS (
@@ -529,12 +651,16 @@ def _link_candidates(con: duckdb.DuckDBPyConnection, scored: str) -> dict[str, l
     ).fetchall()
     names = [column[0] for column in con.description or ()]
     weighed: dict[str, list[tuple[float, str, tuple[Evidence, ...]]]] = {}
+    conflicting: dict[str, set[str]] = {}
     for values in rows:
         row = dict(zip(names, values, strict=True))
         weighed.setdefault(row["incoming_id"], []).append(
             (float(row["match_weight"]), row["facility_id"], _evidence(row))
         )
-    return {
+        near = row["distance_km"] is not None and row["distance_km"] <= EXACT_DISTANCE_KM
+        if row["numbers_conflict"] and not near:
+            conflicting.setdefault(row["incoming_id"], set()).add(row["facility_id"])
+    candidates = {
         incoming_id: [
             Candidate(facility_id, probability, evidence)
             for probability, (_, facility_id, evidence) in zip(
@@ -543,6 +669,7 @@ def _link_candidates(con: duckdb.DuckDBPyConnection, scored: str) -> dict[str, l
         ]
         for incoming_id, found in weighed.items()
     }
+    return candidates, conflicting
 
 
 def row_probabilities(match_weights: Sequence[float]) -> list[float]:
@@ -565,21 +692,55 @@ def row_probabilities(match_weights: Sequence[float]) -> list[float]:
     return [value / total for value in scaled]
 
 
-def _decide(record_id: str, candidates: Sequence[Candidate], thresholds: Thresholds) -> Outcome:
+def _decide(
+    record_id: str,
+    candidates: Sequence[Candidate],
+    thresholds: Thresholds,
+    *,
+    namesakes: Sequence[Candidate] = (),
+    conflicting: frozenset[str] | set[str] = frozenset(),
+) -> Outcome:
+    """Matched, review or new, from the model's candidates of a row.
+
+    Two rules overrule the model's probability, whatever the registry's size: a best candidate
+    whose address numbers conflict with the row's is sent to review rather than matched; and a
+    row that shares its name with a facility of its country (at no conflicting number) goes to
+    review rather than being called new.
+    """
     shown = tuple(candidates[:MAX_CANDIDATES])
-    if not shown or shown[0].probability < thresholds.review:
+    best = shown[0] if shown else None
+    if best is not None and best.probability >= thresholds.match:
+        if best.facility_id in conflicting:
+            return Outcome(record_id, "review", best.facility_id, best.probability, "model", shown)
+        return Outcome(record_id, "matched", best.facility_id, best.probability, "model", shown)
+    if best is not None and best.probability >= thresholds.review:
+        return Outcome(record_id, "review", best.facility_id, best.probability, "model", shown)
+    if namesakes:
+        scored = {candidate.facility_id: candidate for candidate in shown}
+        proposed = max(
+            (scored.get(n.facility_id, n) for n in namesakes),
+            key=lambda candidate: candidate.probability,
+        )
+        extra = [n for n in namesakes if n.facility_id not in scored]
+        listed = sorted((*shown, *extra), key=lambda candidate: -candidate.probability)
+        if proposed not in listed[:MAX_CANDIDATES]:
+            listed = [*listed[: MAX_CANDIDATES - 1], proposed]
         return Outcome(
             record_id,
-            "new",
-            None,
-            None if not shown else shown[0].probability,
+            "review",
+            proposed.facility_id,
+            proposed.probability,
             "model" if shown else "none",
-            shown,
+            tuple(listed[:MAX_CANDIDATES]),
         )
-    best = shown[0]
-    if best.probability >= thresholds.match:
-        return Outcome(record_id, "matched", best.facility_id, best.probability, "model", shown)
-    return Outcome(record_id, "review", best.facility_id, best.probability, "model", shown)
+    return Outcome(
+        record_id,
+        "new",
+        None,
+        None if best is None else best.probability,
+        "model" if shown else "none",
+        shown,
+    )
 
 
 # --- de-duplicating the registry -----------------------------------------------------------------
@@ -605,12 +766,13 @@ def deduplicate(
         con.register("registry_arrow", records)
         con.execute(
             f"CREATE TABLE registry AS SELECT {_COLUMNS}, "
-            f"{_key_sql('registry_arrow')} AS record_key "
+            f"{_key_sql('registry_arrow')} AS record_key, {_BLOCK_COLUMN} "
             "FROM registry_arrow WHERE facility_id IS NOT NULL"
         )
         facilities = con.execute("SELECT count(DISTINCT facility_id) FROM registry").fetchall()
         if facilities[0][0] < 2:
             return ()
+        _full_comparison_blocks(con, ["registry"])
         scored = _predict(con, ["registry"], "dedupe_only", model, backend, spark)
         rows = con.execute(
             f"""

@@ -31,6 +31,8 @@ BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
     ("country", "postal_key", "name_first"),
     ("country", "geo_cell", "city_key"),
     ("country", "address_number_key", "name_initial"),
+    # set by the matcher only where a country's pairs are few enough to compare them all
+    ("country", "country_block"),
 )
 
 # EM estimates the m probabilities on pairs from these rules; each leaves the comparisons of
@@ -67,23 +69,33 @@ def token_jaccard_sql(dialect: Dialect, column: str) -> str:
 
 
 def word_replaced_sql(dialect: Dialect, column: str) -> str:
-    """Both sides have words of their own, and none of those resembles one of the other's."""
+    """Each side has a word of its own that resembles none of the other side's own words.
+
+    "Ruposhi Knitwear" and "Rupoxshi Dyeing": the typo in the first word resembles the other
+    side's word, but "knitwear" and "dyeing" resemble nothing there: two companies of a group.
+    """
     left, right = f"{column}_l", f"{column}_r"
     if dialect == "spark":
         only_l = f"filter({left}, x -> NOT array_contains({right}, x))"
         only_r = f"filter({right}, x -> NOT array_contains({left}, x))"
-        closest = (
-            f"array_max(transform({only_l}, x -> "
-            f"array_max(transform({only_r}, y -> jaro_winkler(x, y)))))"
-        )
-        return f"size({only_l}) > 0 AND size({only_r}) > 0 AND coalesce({closest}, 0.0) < 0.8"
+
+        def unlike_spark(own: str, other: str) -> str:
+            return (
+                f"exists({own}, x -> coalesce(array_max(transform({other}, "
+                f"y -> jaro_winkler(x, y))), 0.0) < 0.8)"
+            )
+
+        return f"{unlike_spark(only_l, only_r)} AND {unlike_spark(only_r, only_l)}"
     only_l = f"list_filter({left}, lambda x: NOT list_contains({right}, x))"
     only_r = f"list_filter({right}, lambda x: NOT list_contains({left}, x))"
-    closest = (
-        f"list_max(list_transform({only_l}, lambda x: "
-        f"list_max(list_transform({only_r}, lambda y: jaro_winkler_similarity(x, y)))))"
-    )
-    return f"len({only_l}) > 0 AND len({only_r}) > 0 AND coalesce({closest}, 0.0) < 0.8"
+
+    def unlike(own: str, other: str) -> str:
+        return (
+            f"len(list_filter({own}, lambda x: coalesce(list_max(list_transform({other}, "
+            f"lambda y: jaro_winkler_similarity(x, y))), 0.0) < 0.8)) > 0"
+        )
+
+    return f"{unlike(only_l, only_r)} AND {unlike(only_r, only_l)}"
 
 
 def distance_km_sql(prefix_l: str = "", prefix_r: str = "") -> str:
