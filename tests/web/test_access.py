@@ -79,7 +79,34 @@ ZEEMAN_DATA = access(
 TEXTILE_FIGURES = access(
     HIDDEN, anonymous=LOGIN, textile_secretariat=OK, fnv_observer=OK, administrator=OK
 )
+# Supplier-list pages: whoever works with lists (observers read no company data).
+SUPPLIER_LISTS = access(OK, anonymous=LOGIN, fnv_observer=FORBIDDEN)
+# A review of a Zeeman row: the textile secretariat and administrators decide it.
+ZEEMAN_REVIEW = access(
+    FORBIDDEN, anonymous=LOGIN, textile_secretariat=OK, banking_secretariat=HIDDEN, administrator=OK
+)
 OWN_ACCOUNT_OF_ZEEMAN_USER = access(HIDDEN, anonymous=LOGIN, zeeman_user=OK)
+# Secretariat work of the textile covenant (shared-facility clusters): another covenant's
+# secretariat finds nothing; roles without secretariat work are refused.
+TEXTILE_SECRETARIAT = access(
+    FORBIDDEN, anonymous=LOGIN, textile_secretariat=OK, banking_secretariat=HIDDEN, administrator=OK
+)
+# Changing Zeeman's data: its users and administrators; the textile secretariat reads it only.
+ZEEMAN_WRITE = access(
+    HIDDEN, anonymous=LOGIN, zeeman_user=OK, textile_secretariat=FORBIDDEN, administrator=OK
+)
+# A write to Zeeman's data without its fields: refused as bad input (400) once access is granted.
+ZEEMAN_WRITE_INVALID = {
+    **ZEEMAN_WRITE,
+    "zeeman_user": "status 400",
+    "administrator": "status 400",
+}
+# Secretariat work on Zeeman's data (reopening, assessing): Zeeman's users see it but may not.
+ZEEMAN_SECRETARIAT = access(
+    HIDDEN, anonymous=LOGIN, zeeman_user=FORBIDDEN, textile_secretariat=OK, administrator=OK
+)
+# Zeeman's assessment before it is published: the textile secretariat and administrators.
+ZEEMAN_UNPUBLISHED = access(HIDDEN, anonymous=LOGIN, textile_secretariat=OK, administrator=OK)
 
 
 # ---------------------------------------------------------------- the world a rule fills in
@@ -132,6 +159,125 @@ def _invite(world: World) -> tuple[Any, str]:
     )
 
 
+def zeeman_supplier_list(world: World) -> dict[str, Any]:
+    from imvo.web.suppliers.services import supplier_list_import
+    from web.suppliers.cast import ZEEMAN_ROWS, StandInMatcher, csv_bytes
+
+    supplier_list = supplier_list_import(
+        company=world.cast.zeeman,
+        year=2018,
+        data=csv_bytes(ZEEMAN_ROWS, encoding="utf-8"),
+        filename="zeeman.csv",
+        matcher=StandInMatcher(),
+    )
+    return {"pk": supplier_list.pk}
+
+
+def zeeman_import_job(world: World) -> dict[str, Any]:
+    import secrets
+
+    from imvo.web.suppliers.jobs import import_job_create
+
+    # a queued job; its upload need not exist for its status page
+    job = import_job_create(
+        company=world.cast.zeeman,
+        year=2018,
+        token=secrets.token_urlsafe(32),
+        filename="zeeman.csv",
+    )
+    return {"pk": job.pk}
+
+
+def zeeman_review(world: World) -> dict[str, Any]:
+    """An open review of a row of Zeeman's list (a textile company)."""
+    from imvo.web.suppliers.models import MatchReview
+    from imvo.web.suppliers.services import supplier_list_import
+    from web.suppliers.cast import HEMA_ROWS, StandInMatcher, csv_bytes
+
+    supplier_list_import(
+        company=world.cast.hema,
+        year=2018,
+        data=csv_bytes(HEMA_ROWS),
+        filename="hema.csv",
+        matcher=StandInMatcher(),
+    )
+    supplier_list_import(
+        company=world.cast.zeeman,
+        year=2018,
+        data=csv_bytes([["Name", "Address", "Country"], ["Dhaka Knit II", "Plot 99", "BD"]]),
+        filename="zeeman.csv",
+        matcher=StandInMatcher(review_names=["Dhaka Knit II"]),
+    )
+    return {"pk": MatchReview.objects.get(row__supplier_list__company=world.cast.zeeman).pk}
+
+
+def zeeman_draft(world: World) -> dict[str, Any]:
+    from web.diligence.story import zeeman_draft
+
+    return {"pk": zeeman_draft(world.cast).pk}
+
+
+def zeeman_submitted(world: World) -> dict[str, Any]:
+    from web.diligence.story import zeeman_submitted
+
+    return {"pk": zeeman_submitted(world.cast).pk}
+
+
+def zeeman_risk(world: World) -> dict[str, Any]:
+    from web.diligence.story import zeeman_draft
+
+    return {"pk": zeeman_draft(world.cast).risks.first().pk}  # type: ignore[union-attr]
+
+
+def zeeman_action(world: World) -> dict[str, Any]:
+    from web.diligence.story import zeeman_draft
+
+    return {"pk": zeeman_draft(world.cast).actions.first().pk}  # type: ignore[union-attr]
+
+
+def zeeman_published_assessment(world: World) -> dict[str, Any]:
+    from web.diligence.story import zeeman_assessment
+
+    return {"pk": zeeman_assessment(world.cast).pk}
+
+
+def zeeman_unscored_assessment(world: World) -> dict[str, Any]:
+    from web.diligence.story import zeeman_assessment
+
+    return {"pk": zeeman_assessment(world.cast, scored=False, published=False).pk}
+
+
+def zeeman_scored_assessment(world: World) -> dict[str, Any]:
+    from web.diligence.story import zeeman_assessment
+
+    return {"pk": zeeman_assessment(world.cast, published=False).pk}
+
+
+def zeeman_slug(world: World) -> dict[str, Any]:
+    return {"slug": world.cast.zeeman.slug}
+
+
+def _textile_release(world: World) -> Any:
+    """A published textile release of 2018: Zeeman's list, Zeeman consenting."""
+    from imvo.web.publication.services import consent_give, release_publish
+
+    zeeman_supplier_list(world)
+    consent_give(company=world.cast.zeeman, year=2018)
+    return release_publish(covenant=world.cast.textile, year=2018, user=None)
+
+
+def textile_release(world: World) -> dict[str, Any]:
+    return {"pk": _textile_release(world).pk}
+
+
+def textile_release_csv(world: World) -> dict[str, Any]:
+    return {"pk": _textile_release(world).pk, "fmt": "csv"}
+
+
+def published_facility(world: World) -> dict[str, Any]:
+    return {"facility_id": _textile_release(world).rows.first().facility_id}
+
+
 @dataclass(frozen=True)
 class Rule:
     access: Mapping[str, str]
@@ -157,6 +303,58 @@ ROUTES: dict[str, Rule] = {
     "api-schema": Rule(PUBLIC),
     "api-docs": Rule(PUBLIC),
     "api-me": Rule(LOGGED_IN),
+    # due diligence
+    "api-submission-list": Rule(LOGGED_IN),
+    "api-submission-detail": Rule(ZEEMAN_DATA, zeeman_draft),
+    "api-submission-submit": Rule(ZEEMAN_WRITE, zeeman_draft, "post"),
+    "api-submission-reopen": Rule(ZEEMAN_SECRETARIAT, zeeman_submitted, "post"),
+    "api-risk-list": Rule(ZEEMAN_DATA, zeeman_draft),
+    "api-action-list": Rule(ZEEMAN_DATA, zeeman_draft),
+    "api-submission-template": Rule(ZEEMAN_DATA, zeeman_draft),
+    "api-submission-risk-check": Rule(ZEEMAN_DATA, zeeman_draft),
+    "api-assessment-create": Rule(ZEEMAN_SECRETARIAT, zeeman_submitted, "post"),
+    "api-risk-detail": Rule(ZEEMAN_DATA, zeeman_risk),
+    "api-action-detail": Rule(ZEEMAN_DATA, zeeman_action),
+    "api-assessment-detail": Rule(ZEEMAN_DATA, zeeman_published_assessment),
+    "api-assessment-scores": Rule(
+        ZEEMAN_UNPUBLISHED,
+        zeeman_unscored_assessment,
+        "post",
+        {"criterion": "policy-commitment", "points": "3", "reason": "Published policy."},
+    ),
+    "api-assessment-publish": Rule(ZEEMAN_UNPUBLISHED, zeeman_scored_assessment, "post"),
+    "api-framework-list": Rule(PUBLIC),
+    "api-assessment-outcomes": Rule(PUBLIC),
+    "api-risk-check": Rule(PUBLIC, data={"sector": "textile", "country": "BD"}),
+    # due-diligence pages; a POST without its fields is a 400 for whoever may write
+    "diligence:submissions": Rule(SUPPLIER_LISTS),
+    "diligence:submission-start": Rule(
+        access(
+            FORBIDDEN,
+            anonymous=LOGIN,
+            zeeman_user="status 400",
+            hema_user="status 400",
+            administrator="status 400",
+        ),
+        method="post",
+    ),
+    "diligence:framework": Rule(PUBLIC),
+    "diligence:submission": Rule(ZEEMAN_DATA, zeeman_draft),
+    "diligence:answers": Rule(ZEEMAN_WRITE_INVALID, zeeman_draft, "post"),
+    "diligence:risk-add": Rule(ZEEMAN_WRITE, zeeman_draft),
+    "diligence:action-add": Rule(ZEEMAN_WRITE_INVALID, zeeman_draft, "post"),
+    "diligence:gap-add": Rule(ZEEMAN_WRITE_INVALID, zeeman_draft, "post"),
+    "diligence:explanation-set": Rule(ZEEMAN_WRITE_INVALID, zeeman_draft, "post"),
+    "diligence:submit": Rule(ZEEMAN_WRITE, zeeman_draft, "post"),
+    "diligence:reopen": Rule(ZEEMAN_SECRETARIAT, zeeman_submitted, "post"),
+    "diligence:template": Rule(ZEEMAN_DATA, zeeman_draft),
+    "diligence:upload": Rule(ZEEMAN_WRITE_INVALID, zeeman_draft, "post"),
+    "diligence:assess": Rule(ZEEMAN_SECRETARIAT, zeeman_submitted, "post"),
+    "diligence:risk": Rule(ZEEMAN_WRITE, zeeman_risk),
+    "diligence:action": Rule(ZEEMAN_WRITE, zeeman_action),
+    "diligence:assessment": Rule(ZEEMAN_DATA, zeeman_published_assessment),
+    "diligence:assessment-score": Rule(ZEEMAN_UNPUBLISHED, zeeman_unscored_assessment, "post"),
+    "diligence:assessment-publish": Rule(ZEEMAN_UNPUBLISHED, zeeman_scored_assessment, "post"),
     # accounts
     "accounts:login": Rule(PUBLIC),
     "accounts:logout": Rule(PUBLIC, method="post"),
@@ -176,6 +374,33 @@ ROUTES: dict[str, Rule] = {
         "post",
     ),
     "accounts:invitation-accept": Rule(PUBLIC, textile_invitation_token),
+    # supplier lists (issue 3): observers read no company data
+    "suppliers:lists": Rule(SUPPLIER_LISTS),
+    "suppliers:upload": Rule(SUPPLIER_LISTS),
+    "suppliers:upload-columns": Rule(SUPPLIER_LISTS),  # without an upload: back to step 1
+    "suppliers:job": Rule(ZEEMAN_DATA, zeeman_import_job),
+    "suppliers:list": Rule(ZEEMAN_DATA, zeeman_supplier_list),
+    "suppliers:review-queue": Rule(SECRETARIAT),
+    "suppliers:review": Rule(ZEEMAN_REVIEW, zeeman_review),
+    # a verdict that does not exist: 400 for whoever may decide, so the review stays open
+    "suppliers:review-decide": Rule(
+        {**ZEEMAN_REVIEW, "textile_secretariat": "status 400", "administrator": "status 400"},
+        zeeman_review,
+        "post",
+        {"verdict": "maybe"},
+    ),
+    "api-supplier-lists": Rule(SUPPLIER_LISTS),
+    "api-supplier-list": Rule(ZEEMAN_DATA, zeeman_supplier_list),
+    "api-import-job": Rule(ZEEMAN_DATA, zeeman_import_job),
+    # publication (issue 5): the open list is public; shared leverage is confidential
+    "api-release-list": Rule(PUBLIC),
+    "api-release-detail": Rule(PUBLIC, textile_release),
+    "api-release-file": Rule(PUBLIC, textile_release_csv),
+    "api-facility-list": Rule(PUBLIC),
+    "api-facility-detail": Rule(PUBLIC, published_facility),
+    "api-brand-list": Rule(PUBLIC),
+    "api-shared-facilities": Rule(ZEEMAN_DATA, zeeman_slug),
+    "api-covenant-clusters": Rule(TEXTILE_SECRETARIAT, textile_slug),
     # Django's admin: its login and logout pages are open; the rest is STAFF (see below).
     "admin:login": Rule(PUBLIC),
     "admin:logout": Rule(PUBLIC, method="post"),

@@ -19,9 +19,12 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import astuple, dataclass, fields
-from typing import Any, BinaryIO, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, TypeVar
 
 from imvo.core.errors import ImvoError
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 ExportFormat = Literal["csv", "xlsx", "geojson", "json"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "xlsx", "geojson", "json")
@@ -74,10 +77,11 @@ class SourceRowExport:
     tier: int | None
 
 
-ExportRecord = TypeVar("ExportRecord", FacilityExportRow, SourceRowExport)
+# Any frozen record dataclass; the publication app writes its release rows with this too.
+ExportRecord = TypeVar("ExportRecord", bound="DataclassInstance")
 
 
-def export_columns(record_type: type[FacilityExportRow] | type[SourceRowExport]) -> tuple[str, ...]:
+def export_columns(record_type: type[DataclassInstance]) -> tuple[str, ...]:
     """The column names of an export, in order."""
     return tuple(field.name for field in fields(record_type))
 
@@ -144,8 +148,8 @@ def workers_band(low: int, high: int | None) -> str:
     return _WORKER_BANDS_OVER
 
 
-def _sheet_name(record_type: type[FacilityExportRow] | type[SourceRowExport]) -> str:
-    return "facilities" if record_type is FacilityExportRow else "supplier rows"
+def _sheet_name(record_type: type[DataclassInstance]) -> str:
+    return "supplier rows" if record_type is SourceRowExport else "facilities"
 
 
 def _text(value: Cell) -> str:

@@ -1,10 +1,11 @@
 """/api/v1/: the read-only registry API, its OpenAPI schema and its browsable docs."""
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from imvo.web.accounts.api import MeView
 from imvo.web.registry import api
+from imvo.web.suppliers import api as suppliers_api
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("covenants/", api.CovenantListView.as_view(), name="api-covenant-list"),
@@ -16,6 +17,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("targets/", api.TargetListView.as_view(), name="api-target-list"),
     path("themes/", api.ThemeMatrixView.as_view(), name="api-theme-matrix"),
     path("me/", MeView.as_view(), name="api-me"),
+    path("supplier-lists/", suppliers_api.SupplierListsView.as_view(), name="api-supplier-lists"),
+    path(
+        "supplier-lists/<int:pk>/",
+        suppliers_api.SupplierListDetailView.as_view(),
+        name="api-supplier-list",
+    ),
+    path("import-jobs/<int:pk>/", suppliers_api.ImportJobView.as_view(), name="api-import-job"),
+    path("", include("imvo.web.diligence.urls")),
+    path("", include("imvo.web.publication.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

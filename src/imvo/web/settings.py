@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from imvo.web.config import env_bool, env_int, env_list, secret_key
@@ -33,6 +34,8 @@ INSTALLED_APPS = [
     "imvo.web.registry",
     "imvo.web.accounts",
     "imvo.web.suppliers",
+    "imvo.web.diligence",
+    "imvo.web.publication",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +77,16 @@ DATABASES = {
         conn_max_age=env_int("IMVO_DB_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The background import writes through its own connection while the web app writes too:
+    # wait for the lock rather than fail, take it when a transaction starts (no deadlock when
+    # a read turns into a write), and let readers (the status page) read during a long import.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -107,6 +120,19 @@ EMAIL_HOST_USER = os.environ.get("IMVO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("IMVO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("IMVO_EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("IMVO_DEFAULT_FROM_EMAIL", "IMVO Monitor <noreply@localhost>")
+
+# Supplier-list uploads (imvo.web.suppliers): how large a file may be, and how imports run:
+# "process" (a worker process of its own, memory-limited; the default), "thread" or "inline"
+# (within the request; for tests).
+IMVO_UPLOAD_MAX_MB = env_int("IMVO_UPLOAD_MAX_MB", 20)
+IMVO_IMPORT_JOBS = os.environ.get("IMVO_IMPORT_JOBS", "") or "process"
+if IMVO_IMPORT_JOBS not in {"process", "thread", "inline"}:
+    raise ImproperlyConfigured(
+        f"IMVO_IMPORT_JOBS must be process, thread or inline, not {IMVO_IMPORT_JOBS!r}"
+    )
+IMVO_IMPORT_MEMORY_MB = env_int("IMVO_IMPORT_MEMORY_MB", 4096)
+# Small form fields only in memory; an uploaded file beyond this goes to a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]

@@ -6,5 +6,7 @@ urlpatterns = [
     path("api/v1/", include("imvo.web.api_urls")),
     path("accounts/", include("imvo.web.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("suppliers/", include("imvo.web.suppliers.urls")),
+    path("diligence/", include("imvo.web.diligence.web_urls")),
     path("", include("imvo.web.registry.urls")),
 ]

@@ -28,6 +28,7 @@ from imvo.core.reference import (
     load_reference_dir,
     reference_digest,
 )
+from imvo.web.diligence.demo import diligence_demo_load
 from imvo.web.registry.models import (
     Brand,
     Covenant,
@@ -356,6 +357,7 @@ def demo_load(
         summary["participations_left_out"] = len(generated.participations) - len(
             population.participations
         )
+        summary.update(diligence_demo_load(seed=seed))
         DataLoad.objects.create(kind=DEMO_KIND, digest=str(seed), summary=summary)
     return summary
 

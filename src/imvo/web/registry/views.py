@@ -18,7 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from imvo.core.errors import ImvoError
+from imvo.web.accounts.permissions import administers_any_covenant
+from imvo.web.diligence.selectors import outcome_distribution
 from imvo.web.registry import selectors
+from imvo.web.suppliers.selectors import reviews_visible_to
 
 EARLIEST_DAY = date(2000, 1, 1)
 LATEST_DAY = date(2099, 12, 31)
@@ -108,6 +111,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "timeline": selectors.covenant_timeline(start=LANDSCAPE_START, end=landscape_end),
         "landscape_start": LANDSCAPE_START,
         "landscape_end": landscape_end,
+        # only a count and a link, for the secretariat: no confidential data on this page
+        # aggregates of published assessments only (issue 4): no company is named
+        "diligence_outcomes": outcome_distribution(),
+        "theme_names": theme_names,
+        "open_reviews": (
+            reviews_visible_to(request.user).count()
+            if administers_any_covenant(request.user)
+            else None
+        ),
     }
     htmx = getattr(request, "htmx", None)  # set by django_htmx's middleware
     partial = htmx is not None and bool(htmx) and not htmx.history_restore_request

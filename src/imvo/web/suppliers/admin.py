@@ -121,3 +121,11 @@ class FacilityEventAdmin(ReadOnlyAdmin):
     list_filter = ("kind",)
     list_select_related = ("facility", "other", "user")
     search_fields = ("facility__facility_id", "other__facility_id")
+
+
+@admin.register(m.ImportJob)
+class ImportJobAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "filename", "company", "year", "status", "created_by", "created_at")
+    list_filter = ("status",)
+    list_select_related = ("company", "created_by")
+    exclude = ("token",)  # names the kept upload; no use to anyone in the admin

@@ -335,3 +335,55 @@ class FacilityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.other.facility_id} {self.kind} {self.facility.facility_id}"
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class ImportJob(models.Model):
+    """A supplier-list upload being imported in the background, and how far it got.
+
+    The uploaded bytes wait under `VAR_DIR / "uploads"` by `token` until the worker reads them;
+    `done` and `total` count the rows matched so far. A failed job keeps the problem in
+    `message` (and `field`), and no list; a finished one points to its `supplier_list`.
+    """
+
+    status = models.CharField(
+        max_length=10, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
+    )
+    company = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    covenant = models.ForeignKey(
+        Covenant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    sheet = models.CharField(max_length=200, blank=True)
+    # Column label -> field (or None to leave the column out), from the column-mapping step.
+    mapping = models.JSONField(default=dict, blank=True)
+    token = models.CharField(max_length=64, unique=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+    field = models.CharField(max_length=100, blank=True)
+    supplier_list = models.ForeignKey(
+        SupplierList, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"import of {self.filename} for {self.company} ({self.status})"

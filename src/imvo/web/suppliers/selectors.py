@@ -18,6 +18,12 @@ from imvo.core.exports import FacilityExportRow, SourceRowExport
 from imvo.core.facility_ids import facility_id_normalise
 from imvo.core.matching.engine import Decisions
 from imvo.core.matching.records import FacilityRecord
+from imvo.web.accounts.permissions import (
+    companies_administered_by,
+    company_objects_visible_to,
+    covenants_administered_by,
+    is_admin,
+)
 from imvo.web.registry.models import Covenant, Organisation
 from imvo.web.suppliers.models import (
     Facility,
@@ -397,3 +403,27 @@ def source_row_export_rows(*, year: int | None = None) -> Iterator[SourceRowExpo
             parent_company=row.parent_company or None,
             tier=row.tier,
         )
+
+
+# --------------------------------------------------------------------------------------------
+# What a user may see (the web pages and the API narrow by these)
+# --------------------------------------------------------------------------------------------
+
+
+def supplier_lists_visible_to(user: Any) -> QuerySet[SupplierList]:
+    """Every version of the lists of the companies whose confidential data the user reads."""
+    return company_objects_visible_to(
+        user, SupplierList.objects.select_related("company", "covenant")
+    ).order_by("company__name", "-year", "-version")
+
+
+def reviews_visible_to(user: Any) -> QuerySet[MatchReview]:
+    """Open reviews the user decides: for a secretariat those of rows from lists for its
+    covenants or of its covenants' companies; every review for administrators."""
+    reviews = MatchReview.objects.filter(status=ReviewStatus.OPEN).order_by("created_at", "pk")
+    if is_admin(user):
+        return reviews
+    return reviews.filter(row__isnull=False).filter(
+        Q(row__supplier_list__covenant__in=covenants_administered_by(user))
+        | Q(row__supplier_list__company__in=companies_administered_by(user))
+    )

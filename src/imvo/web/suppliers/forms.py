@@ -1,0 +1,151 @@
+"""The supplier-list upload: the file and what it is for, then (when needed) its columns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.validators import MaxValueValidator
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from imvo.core.intake import FIELDS, REQUIRED_FIELDS
+from imvo.web.accounts.permissions import AnyUser, companies_visible_to, is_admin
+from imvo.web.registry.models import Covenant, Organisation, OrganisationKind
+from imvo.web.suppliers.jobs import TablePreview
+
+FIRST_YEAR = 2000
+
+FIELD_LABELS = {
+    "name": gettext_lazy("name"),
+    "address": gettext_lazy("address"),
+    "country": gettext_lazy("country"),
+    "city": gettext_lazy("city"),
+    "province": gettext_lazy("province or state"),
+    "postal_code": gettext_lazy("postal code"),
+    "latitude": gettext_lazy("latitude"),
+    "longitude": gettext_lazy("longitude"),
+    "product_types": gettext_lazy("product types"),
+    "processing_type": gettext_lazy("processing type"),
+    "workers": gettext_lazy("number of workers"),
+    "parent_company": gettext_lazy("parent company"),
+    "tier": gettext_lazy("tier"),
+}
+IGNORE = ""
+
+
+def upload_companies(user: AnyUser) -> QuerySet[Organisation]:
+    """The companies the user may hand in a list for: its own company; for a secretariat the
+    companies of its covenants; every company for administrators."""
+    if is_admin(user):
+        return Organisation.objects.filter(kind=OrganisationKind.COMPANY).order_by("name")
+    return companies_visible_to(user).order_by("name")
+
+
+class UploadForm(forms.Form):
+    """Step 1: the file, the company, the year and (optionally) the covenant."""
+
+    company = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=gettext_lazy("Company"), empty_label=None
+    )
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=FIRST_YEAR)
+    covenant = forms.ModelChoiceField(
+        queryset=Covenant.objects.order_by("short_name", "slug"),
+        required=False,
+        label=gettext_lazy("Covenant"),
+        empty_label=gettext_lazy("(none)"),
+    )
+    file = forms.FileField(
+        label=gettext_lazy("Supplier list"),
+        help_text=gettext_lazy("CSV (any delimiter and encoding), XLSX, XLS or ODS."),
+    )
+
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        companies = upload_companies(user)
+        company = self.fields["company"]
+        assert isinstance(company, forms.ModelChoiceField)
+        company.queryset = companies
+        if len(companies) == 1:
+            company.initial = companies[0].pk
+        year = self.fields["year"]
+        assert isinstance(year, forms.IntegerField)
+        this_year = timezone.localdate().year
+        year.validators.append(MaxValueValidator(this_year + 1))
+        year.widget.attrs.update({"min": FIRST_YEAR, "max": this_year + 1})
+        year.initial = this_year
+        self.fields["file"].widget.attrs["accept"] = ".csv,.txt,.xlsx,.xls,.ods"
+
+
+class SheetForm(forms.Form):
+    """Which sheet of a workbook holds the list."""
+
+    sheet = forms.ChoiceField(label=gettext_lazy("Sheet"))
+
+    def __init__(self, *args: Any, sheets: tuple[str, ...], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        sheet = self.fields["sheet"]
+        assert isinstance(sheet, forms.ChoiceField)
+        sheet.choices = [(name, name) for name in sheets]
+
+
+class MappingForm(forms.Form):
+    """Step 2: which field each column holds, prefilled with what the header synonyms found."""
+
+    def __init__(self, *args: Any, preview: TablePreview, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.preview = preview
+        choices = [(IGNORE, _("— leave out —")), *[(f, FIELD_LABELS[f]) for f in FIELDS]]
+        for index, label in enumerate(preview.labels):
+            self.fields[self.field_name(index)] = forms.ChoiceField(
+                label=label,
+                choices=choices,
+                required=False,
+                initial=preview.suggested.get(label) or IGNORE,
+            )
+
+    @staticmethod
+    def field_name(index: int) -> str:
+        return f"column_{index}"
+
+    def columns(self) -> list[dict[str, Any]]:
+        """Each column with its header, first values and its select, for the template."""
+        return [
+            {
+                "label": label,
+                "header": self.preview.headers[index] if index < len(self.preview.headers) else "",
+                "samples": self.preview.samples[index],
+                "field": self[self.field_name(index)],
+            }
+            for index, label in enumerate(self.preview.labels)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        chosen: dict[str, str] = {}
+        for index, label in enumerate(self.preview.labels):
+            field = cleaned.get(self.field_name(index)) or IGNORE
+            if field == IGNORE:
+                continue
+            if field in chosen:
+                raise forms.ValidationError(
+                    _("The columns %(first)s and %(second)s both hold %(field)s; choose one.")
+                    % {"first": chosen[field], "second": label, "field": FIELD_LABELS[field]}
+                )
+            chosen[field] = label
+        missing = [str(FIELD_LABELS[f]) for f in REQUIRED_FIELDS if f not in chosen]
+        if missing:
+            raise forms.ValidationError(
+                _("Choose a column for every required field; missing: %(fields)s.")
+                % {"fields": ", ".join(missing)}
+            )
+        return cleaned
+
+    def mapping(self) -> dict[str, str | None]:
+        """Column label -> field, or None for a column left out (after `is_valid`)."""
+        return {
+            label: self.cleaned_data.get(self.field_name(index)) or None
+            for index, label in enumerate(self.preview.labels)
+        }
