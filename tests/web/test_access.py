@@ -278,6 +278,33 @@ def published_facility(world: World) -> dict[str, Any]:
     return {"facility_id": _textile_release(world).rows.first().facility_id}
 
 
+def published_brand(world: World) -> dict[str, Any]:
+    """HEMA's list published with HEMA consenting: its brand has a public page."""
+    from imvo.web.publication.services import consent_give, release_publish
+    from imvo.web.suppliers.services import supplier_list_import
+    from web.suppliers.cast import HEMA_ROWS, StandInMatcher, csv_bytes
+
+    supplier_list_import(
+        company=world.cast.hema,
+        year=2018,
+        data=csv_bytes(HEMA_ROWS),
+        filename="hema.csv",
+        matcher=StandInMatcher(),
+    )
+    consent_give(company=world.cast.hema, year=2018)
+    release_publish(covenant=world.cast.textile, year=2018, user=None)
+    return {"slug": "hema"}
+
+
+def textile_lists_to_publish(world: World) -> dict[str, Any]:
+    """Zeeman's 2018 list, Zeeman consenting: the textile secretariat can publish the year."""
+    from imvo.web.publication.services import consent_give
+
+    zeeman_supplier_list(world)
+    consent_give(company=world.cast.zeeman, year=2018)
+    return {}
+
+
 @dataclass(frozen=True)
 class Rule:
     access: Mapping[str, str]
@@ -401,6 +428,20 @@ ROUTES: dict[str, Rule] = {
     "api-brand-list": Rule(PUBLIC),
     "api-shared-facilities": Rule(ZEEMAN_DATA, zeeman_slug),
     "api-covenant-clusters": Rule(TEXTILE_SECRETARIAT, textile_slug),
+    # the open-data pages (issue 5): public; publishing is the secretariat's
+    "publication:releases": Rule(PUBLIC),
+    "publication:publish": Rule(
+        TEXTILE_SECRETARIAT,
+        textile_lists_to_publish,
+        "post",
+        {"covenant": "textile", "year": "2018"},
+    ),
+    "publication:facilities": Rule(PUBLIC, data={"q": "dhaka"}),
+    "publication:map": Rule(PUBLIC),
+    "publication:countries": Rule(PUBLIC),
+    "publication:facility": Rule(PUBLIC, published_facility),
+    "publication:brands": Rule(PUBLIC),
+    "publication:brand": Rule(PUBLIC, published_brand),
     # Django's admin: its login and logout pages are open; the rest is STAFF (see below).
     "admin:login": Rule(PUBLIC),
     "admin:logout": Rule(PUBLIC, method="post"),

@@ -103,7 +103,7 @@ def load_demo(seed: int) -> None:
         def report(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        summary = demo_load(seed=seed, progress=report)
+        summary = demo_load(seed=seed, progress=report, supplier_lists=True)
     counts = ", ".join(f"{v} {k}" for k, v in summary.items() if isinstance(v, int))
     click.echo(f"synthetic demo data loaded (seed {seed}): {counts}")
 

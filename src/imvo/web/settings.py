@@ -121,6 +121,11 @@ EMAIL_HOST_PASSWORD = os.environ.get("IMVO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("IMVO_EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("IMVO_DEFAULT_FROM_EMAIL", "IMVO Monitor <noreply@localhost>")
 
+# The public maps (imvo.web.publication): a tile URL template ({z}/{x}/{y}) and its
+# attribution; empty: markers on a plain background, so the maps work offline.
+IMVO_MAP_TILES = os.environ.get("IMVO_MAP_TILES", "")
+IMVO_MAP_ATTRIBUTION = os.environ.get("IMVO_MAP_ATTRIBUTION", "")
+
 # Supplier-list uploads (imvo.web.suppliers): how large a file may be, and how imports run:
 # "process" (a worker process of its own, memory-limited; the default), "thread" or "inline"
 # (within the request; for tests).

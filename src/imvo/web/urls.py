@@ -8,5 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("suppliers/", include("imvo.web.suppliers.urls")),
     path("diligence/", include("imvo.web.diligence.web_urls")),
+    path("open-data/", include("imvo.web.publication.web_urls")),
     path("", include("imvo.web.registry.urls")),
 ]

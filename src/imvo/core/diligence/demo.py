@@ -40,6 +40,11 @@ THEMES = (
     "raw-materials",
     "animal-welfare",
 )
+TEXTILE_CORE_THEMES = ("child-labour", "gender", "living-wage", "freedom-of-association")
+LAND_RIGHTS_EXPLANATION = (
+    "We buy finished garments; land use in our chain is limited to cotton growing, which our "
+    "cotton standard assesses (synthetic demo text)."
+)
 PRODUCTS = ("garments", "cotton", "leather", "wool")
 ACCORDS = ("signed", "not-signed", "not-applicable")
 ACTIONS = (
@@ -96,6 +101,7 @@ class DemoSubmission:
     actions: tuple[DemoAction, ...]
     living_wage_gaps: tuple[tuple[str, Decimal], ...]  # location, gap in percent
     met: bool  # the outcome its assessment is made to reach
+    explanations: tuple[tuple[str, str], ...] = ()  # theme, why it is absent
 
 
 def _rng(seed: int, *parts: object) -> random.Random:
@@ -126,8 +132,11 @@ def _submission(seed: int, company: str, year: int, met: bool) -> DemoSubmission
     rng = _rng(seed, company, year)
     countries = [c for c, _ in COUNTRIES]
     weights = [w for _, w in COUNTRIES]
-    count = rng.randint(3, 7) if met else rng.randint(2, 5)
-    themes = rng.sample(THEMES, count)
+    # Companies that meet the framework analyse the textile core themes; the others leave
+    # some out, which the red flags then show.
+    core = [t for t in TEXTILE_CORE_THEMES if met or rng.random() < 0.6]
+    others = [t for t in THEMES if t not in TEXTILE_CORE_THEMES]
+    themes = core + rng.sample(others, rng.randint(1, 3))
     risks = tuple(
         DemoRisk(
             ref=f"R{index}",
@@ -159,6 +168,9 @@ def _submission(seed: int, company: str, year: int, met: bool) -> DemoSubmission
             (f"Demo factory {rng.randint(1, 999):03d}, {r.country}", Decimal(rng.randint(5, 60)))
             for r in risks[:2]
         )
+    explanations: tuple[tuple[str, str], ...] = ()
+    if met or rng.random() < 0.3:
+        explanations = (("land-rights", LAND_RIGHTS_EXPLANATION),)
     return DemoSubmission(
         company=company,
         year=year,
@@ -167,6 +179,7 @@ def _submission(seed: int, company: str, year: int, met: bool) -> DemoSubmission
         actions=actions,
         living_wage_gaps=gaps,
         met=met,
+        explanations=explanations,
     )
 
 
@@ -191,6 +204,7 @@ def _with_unaddressed_child_labour(submission: DemoSubmission) -> DemoSubmission
         actions=submission.actions,
         living_wage_gaps=submission.living_wage_gaps,
         met=submission.met,
+        explanations=submission.explanations,
     )
 
 

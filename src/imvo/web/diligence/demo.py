@@ -21,6 +21,7 @@ from imvo.web.diligence.models import (
     RiskItem,
     Submission,
     SubmissionStatus,
+    ThemeExplanation,
 )
 from imvo.web.registry.models import Covenant, Participation, Theme
 
@@ -114,6 +115,11 @@ def diligence_demo_load(*, seed: int = 2018) -> dict[str, int]:
             LivingWageGap.objects.bulk_create(
                 LivingWageGap(submission=submission, location=location, gap_percent=gap)
                 for location, gap in item.living_wage_gaps
+            )
+            ThemeExplanation.objects.bulk_create(
+                ThemeExplanation(submission=submission, theme_id=themes[theme], explanation=text)
+                for theme, text in item.explanations
+                if theme in themes
             )
             year_of_membership = max(1, item.year - joined[item.company].year)
             scores = demo_scores(

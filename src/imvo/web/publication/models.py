@@ -100,6 +100,9 @@ class Release(Immutable):
     changelog = models.JSONField(default=dict)
     csv_sha256 = models.CharField(max_length=64)
     csv_bytes = models.PositiveBigIntegerField()
+    # Made from a synthetic (demo) company's list: `imvo load demo` may delete it, through
+    # `releases_synthetic_delete` only.
+    synthetic = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["covenant", "-year", "-version"]
@@ -149,6 +152,27 @@ class ReleaseRow(Immutable):
 
     def __str__(self) -> str:
         return f"{self.release}: {self.facility_id} {self.name}"
+
+
+def releases_synthetic_delete() -> int:
+    """Delete the synthetic releases and their rows; return how many releases went.
+
+    The one path by which anything published is deleted, for the demo clean-up of `imvo load
+    demo` alone: a synthetic release was made from demo companies' lists and never published
+    real data. Releases go newest first, so each goes after the ones naming it as `previous`;
+    a real release naming a synthetic one as `previous` stops the clean-up (ImvoError).
+    """
+    synthetic = Release.objects.filter(synthetic=True)
+    blocking = Release.objects.filter(synthetic=False, previous__in=synthetic).first()
+    if blocking is not None:
+        raise ImvoError(
+            f"release {blocking} follows a demo release; the demo cannot be removed any more"
+        )
+    models.QuerySet.delete(ReleaseRow.objects.filter(release__in=synthetic))
+    releases = list(synthetic.order_by("-pk"))
+    for release in releases:
+        models.Model.delete(release)
+    return len(releases)
 
 
 class CoordinateVerdict(models.TextChoices):

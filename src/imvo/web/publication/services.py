@@ -147,6 +147,9 @@ def release_publish(
             changelog=_changelog_json(log, previous),
             csv_sha256=hashlib.sha256(csv_data).hexdigest(),
             csv_bytes=len(csv_data),
+            synthetic=Organisation.objects.filter(
+                slug__in=read.participants, synthetic=True
+            ).exists(),
         )
         ReleaseRow.objects.bulk_create(
             [

@@ -29,6 +29,7 @@ from imvo.core.reference import (
     reference_digest,
 )
 from imvo.web.diligence.demo import diligence_demo_load
+from imvo.web.publication.demo import supplier_lists_demo_delete, supplier_lists_demo_load
 from imvo.web.registry.models import (
     Brand,
     Covenant,
@@ -326,7 +327,10 @@ _Row = TypeVar("_Row", bound=models.Model)
 
 
 def demo_load(
-    *, seed: int = 2018, progress: Callable[[int, int], None] | None = None
+    *,
+    seed: int = 2018,
+    progress: Callable[[int, int], None] | None = None,
+    supplier_lists: bool = False,
 ) -> dict[str, int]:
     """Replace the synthetic demo population with the one generated from `seed`.
 
@@ -335,7 +339,9 @@ def demo_load(
     old synthetic rows go and the new ones come in one transaction, so loading the same seed
     twice gives the same rows. Reference rows are never touched; where the reference data has a
     market estimate, the synthetic one is left out. `progress(done, total)` is called as rows
-    are written.
+    are written. With `supplier_lists` (as `imvo load demo` asks), the textile participants'
+    supplier lists are imported too, through the real matcher (about a minute); without, the
+    ones an earlier load made are removed.
     """
     registered = _demo_registered_covenants()
     if not registered:
@@ -352,12 +358,15 @@ def demo_load(
     _demo_refuse_taken_slugs(population)
     covenants = dict(Covenant.objects.values_list("slug", "pk"))
     with transaction.atomic():
+        supplier_lists_demo_delete()  # the lists point to the synthetic companies
         _demo_delete()
         summary = _demo_write(population, sectors=sectors, covenants=covenants, progress=progress)
         summary["participations_left_out"] = len(generated.participations) - len(
             population.participations
         )
         summary.update(diligence_demo_load(seed=seed))
+        if supplier_lists:
+            summary.update(supplier_lists_demo_load(seed=seed))
         DataLoad.objects.create(kind=DEMO_KIND, digest=str(seed), summary=summary)
     return summary
 
