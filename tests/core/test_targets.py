@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from imvo.core.errors import ImvoError
@@ -207,8 +207,15 @@ def test_state_fits_the_phase_of_the_target(target, day, actual):
 
 
 @given(targets(), st.floats(min_value=0, max_value=1, exclude_max=True), st.floats(0, 1e6))
+# a progress so small that the pace underflows to zero once divided by the days
+@example(Target("metric", 0.0, date(2000, 1, 1), 0.0, date(2000, 1, 5)), 0.5, 5e-324)
 def test_value_at_or_beyond_the_trajectory_is_never_behind(target, fraction, ahead_by):
     day = target.baseline_on + timedelta(days=int(fraction * target.duration))
     expected = expected_on(day, target)
     actual = expected + ahead_by if target.rising else expected - ahead_by
     assert target_status_on(day, target, constant(actual)).state in ("met", "on-track")
+
+
+def test_no_projection_when_the_pace_underflows():
+    flat = Target("metric", 0.0, date(2000, 1, 1), 1.0, date(2000, 1, 5))
+    assert projected_on(date(2000, 1, 3), 5e-324, flat) is None

@@ -131,6 +131,8 @@ def projected_on(day: date, actual: float, target: Target) -> date | None:
     if days <= 0 or progress <= 0:
         return None
     pace = progress / days
+    if pace <= 0:  # a progress so small that the pace underflows: no projection
+        return None
     try:
         return target.baseline_on + timedelta(
             days=math.ceil(_progress(target.target, target) / pace)
