@@ -202,3 +202,42 @@ def test_an_unprepared_database_gives_one_clear_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "imvo migrate" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_publication_acceptance_load_demo_publish_and_validate(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Issue 5's acceptance as a user types it: `imvo load demo`, `imvo publish textile 2018
+    --out DIR`, then `frictionless validate DIR/datapackage.json`; the XLSX opens with one row
+    per facility, and `imvo releases` lists the release."""
+    import openpyxl
+
+    var = tmp_path_factory.mktemp("demo-var")
+    env = {**os.environ, "IMVO_VAR_DIR": str(var), "DATABASE_URL": f"sqlite:///{var / 'd.db'}"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    for args in (("migrate",), ("load", "reference"), ("load", "demo")):
+        result = run_imvo(env, *args)
+        assert result.returncode == 0, result.stderr
+    out = var / "release"
+    published = imvo_json(env, "publish", "textile", "2018", "--out", str(out))
+    assert published["facilities"] > 1000
+
+    validate = subprocess.run(
+        [str(Path(sys.executable).parent / "frictionless"), "validate", "datapackage.json"],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert validate.returncode == 0, validate.stdout + validate.stderr
+    assert "VALID" in validate.stdout.upper() and "INVALID" not in validate.stdout.upper()
+
+    (workbook_path,) = out.glob("*.xlsx")
+    sheet = openpyxl.load_workbook(workbook_path, read_only=True).worksheets[0]
+    assert sum(1 for _ in sheet.iter_rows()) == published["facilities"] + 1
+    releases = imvo_json(env, "releases")
+    assert [(r["covenant"], r["year"], r["facilities"]) for r in releases] == [
+        ("textile", 2018, published["facilities"])
+    ]

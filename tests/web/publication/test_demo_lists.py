@@ -31,15 +31,6 @@ PARTICIPANTS = {
 }
 
 
-@pytest.fixture
-def sqlite_only(request: pytest.FixtureRequest) -> None:
-    """The whole demo with supplier lists runs on SQLite only for now: on PostgreSQL a release
-    query over the freshly bulk-inserted (unanalysed, uncommitted) test data took a bad plan
-    and ran for many minutes. Known issue, to be fixed; the code paths are the same."""
-    if request.config.getoption("database") == "postgres":
-        pytest.skip("demo with supplier lists: SQLite only until the PostgreSQL plan is fixed")
-
-
 @pytest.fixture(scope="module")
 def made() -> Any:
     gazetteer = gazetteer_default()
@@ -168,7 +159,6 @@ def _check_release(release: Release, tmp_path: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.django_db
-@pytest.mark.usefixtures("sqlite_only")
 def test_the_demo_lists_make_a_release_of_2018_that_names_only_consenting_companies(
     registry: dict[str, Covenant],  # noqa: F811
     tmp_path: Path,
@@ -185,7 +175,6 @@ def test_the_demo_lists_make_a_release_of_2018_that_names_only_consenting_compan
 
 @pytest.mark.slow
 @pytest.mark.django_db
-@pytest.mark.usefixtures("sqlite_only")
 def test_reloading_the_demo_replaces_lists_facilities_consents_and_releases(
     registry: dict[str, Covenant],  # noqa: F811
 ) -> None:
@@ -193,13 +182,12 @@ def test_reloading_the_demo_replaces_lists_facilities_consents_and_releases(
     supplier_lists_demo_load(seed=2018, matcher=StandInMatcher())
     release_publish(covenant=registry["textile"], year=2018, user=None)
     first = _snapshot()
-    for _ in range(2):
-        demo_load()  # removes the lists and the release
-        assert not Release.objects.exists() and not SupplierRow.objects.exists()
-        assert not Facility.objects.exists()
-        supplier_lists_demo_load(seed=2018, matcher=StandInMatcher())
-        release_publish(covenant=registry["textile"], year=2018, user=None)
-        assert _snapshot() == first
+    demo_load()  # removes the lists and the release
+    assert not Release.objects.exists() and not SupplierRow.objects.exists()
+    assert not Facility.objects.exists()
+    supplier_lists_demo_load(seed=2018, matcher=StandInMatcher())
+    release_publish(covenant=registry["textile"], year=2018, user=None)
+    assert _snapshot() == first
     assert Release.objects.count() == 1
 
 
@@ -214,18 +202,3 @@ def test_the_demo_clean_up_leaves_real_lists_facilities_and_releases(cast: Any) 
     supplier_lists_demo_delete()
     assert Release.objects.filter(pk=real.pk).exists()
     assert _snapshot() == before
-
-
-@pytest.mark.slow
-@pytest.mark.django_db
-@pytest.mark.usefixtures("sqlite_only")
-def test_imvo_load_demo_with_the_real_matcher_publishes_2018_twice_in_a_row(
-    registry: dict[str, Covenant],  # noqa: F811
-    tmp_path: Path,
-) -> None:
-    for attempt in range(2):
-        summary = demo_load(supplier_lists=True)
-        assert summary["supplier_lists"] > 100
-        release = release_publish(covenant=registry["textile"], year=2018, user=None)
-        assert Release.objects.count() == 1
-        _check_release(release, tmp_path / str(attempt))

@@ -17,6 +17,7 @@ A pair the secretariat rejected (`Decisions.rejected`) is never proposed again, 
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -164,6 +165,27 @@ def _quiet_splink() -> None:
     logging.getLogger("splink").setLevel(logging.WARNING)
 
 
+# Splink checks a settings dictionary's SQL against the input columns when a Linker is made,
+# which costs about a third of a second; the model's settings are the same for every list,
+# so each one is checked once per process (by its JSON text) and trusted after that.
+_SETTINGS_CHECKED: set[str] = set()
+
+
+def _linker(frames: Sequence[Any], settings: dict[str, Any]) -> Any:
+    from splink import Linker
+
+    key = json.dumps(settings, sort_keys=True, default=str)
+    validate = key not in _SETTINGS_CHECKED
+    linker = Linker(
+        frames if len(frames) > 1 else frames[0],
+        settings,
+        log_level=None,
+        validate_settings=validate,
+    )
+    _SETTINGS_CHECKED.add(key)
+    return linker
+
+
 def _key_sql(alias: str) -> str:
     return (
         f"{alias}.country || '|' || coalesce({alias}.name_key, '') || '|' || "
@@ -180,12 +202,12 @@ def _predict_duckdb(
     settings: dict[str, Any],
 ) -> str:
     """Score pairs with Splink on `con`; the name of a table (id_l, id_r, probability)."""
-    from splink import DuckDBAPI, Linker
+    from splink import DuckDBAPI
 
     _quiet_splink()
     db_api = DuckDBAPI(connection=con)
     frames = [db_api.register(table, dataset_display_name=table) for table in tables]
-    linker = Linker(frames if len(frames) > 1 else frames[0], settings, log_level=None)
+    linker = _linker(frames, settings)
     predictions = linker.inference.predict(
         threshold_match_probability=CANDIDATE_FLOOR, warning_mode="never"
     )
@@ -208,7 +230,7 @@ def _predict_spark(
     spark: Any,
 ) -> str:
     """Score pairs with Splink on Spark; the pairs come back to `con` as a table."""
-    from splink import Linker, SparkAPI
+    from splink import SparkAPI
 
     _quiet_splink()
     # persist, not checkpoint: a session needs no checkpoint directory set up for matching
@@ -220,7 +242,7 @@ def _predict_spark(
         )
         for table in tables
     ]
-    linker = Linker(frames if len(frames) > 1 else frames[0], settings, log_level=None)
+    linker = _linker(frames, settings)
     predictions = linker.inference.predict(
         threshold_match_probability=CANDIDATE_FLOOR, warning_mode="never"
     )

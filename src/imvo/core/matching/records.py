@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pyarrow as pa  # type: ignore[import-untyped]
 
@@ -74,6 +75,7 @@ SCHEMA = pa.schema(
 """The columns of a matching table: the record's values, its keys and its blocking keys."""
 
 
+@lru_cache(maxsize=1 << 16)  # the same registry records are keyed again for every list
 def record_key(record: FacilityRecord) -> str:
     """The stable key of an incoming row's normalised country, name and address.
 

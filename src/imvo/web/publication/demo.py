@@ -18,6 +18,7 @@ from django.db.models import Max, Q
 
 from imvo.core.demo_lists import YEARS, demo_list_bytes, demo_lists
 from imvo.core.publication.geo import gazetteer_default
+from imvo.web.planner import statistics_refresh
 from imvo.web.publication.models import (
     PublicationConsent,
     ReleaseRow,
@@ -84,6 +85,8 @@ def supplier_lists_demo_load(
         matcher = matcher if matcher is not None else _RegistryTables().match
         rows = 0
         for done, item in enumerate(made.lists):
+            if done % 50 == 0:
+                statistics_refresh()  # let the planner see the rows written so far
             supplier_list_import(
                 company=companies[item.company],
                 year=item.year,
@@ -98,6 +101,7 @@ def supplier_lists_demo_load(
                 progress(done + 1, len(made.lists))
         for slug, year in made.consents:
             consent_give(company=companies[slug], year=year, note="demo")
+        statistics_refresh()
         facilities = (
             Facility.objects.filter(rows__supplier_list__company__synthetic=True).distinct().count()
         )

@@ -29,6 +29,7 @@ from imvo.core.reference import (
     reference_digest,
 )
 from imvo.web.diligence.demo import diligence_demo_load
+from imvo.web.planner import statistics_refresh
 from imvo.web.publication.demo import supplier_lists_demo_delete, supplier_lists_demo_load
 from imvo.web.registry.models import (
     Brand,
@@ -368,6 +369,7 @@ def demo_load(
         if supplier_lists:
             summary.update(supplier_lists_demo_load(seed=seed))
         DataLoad.objects.create(kind=DEMO_KIND, digest=str(seed), summary=summary)
+        statistics_refresh()  # the planner would otherwise take the new tables for empty
     return summary
 
 

@@ -236,10 +236,10 @@ def registry_records(*, countries: Iterable[str] | None = None) -> list[Facility
             latitude=latitude,
             longitude=longitude,
         )
+        # Read at once, not through a server-side cursor: the records are all kept anyway, and
+        # PostgreSQL plans a cursor for its first rows, which made this read slow there.
         for pk, facility_id, country, name, address, city, postal_code, latitude, longitude in (
-            aliases.order_by("pk")
-            .values_list(*fields, "latitude", "longitude")
-            .iterator(chunk_size=5000)
+            aliases.order_by("pk").values_list(*fields, "latitude", "longitude")
         )
     ]
 
