@@ -24,7 +24,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from imvo.core.diligence import riskcheck
-from imvo.core.diligence.templates import TemplateAction, TemplateRisk, template_write
 from imvo.core.errors import ImvoError
 from imvo.web.accounts.permissions import (
     can_administer_covenant,
@@ -40,7 +39,7 @@ from imvo.web.diligence.models import (
     Submission,
 )
 from imvo.web.registry.jsonable import to_jsonable
-from imvo.web.registry.models import Covenant, Organisation, Theme
+from imvo.web.registry.models import Covenant, Organisation
 
 if TYPE_CHECKING:
     TypedSerializer = serializers.Serializer[Any]
@@ -519,36 +518,7 @@ class TemplateView(APIView):
     @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY}, summary="Download the template")
     def get(self, request: Request, pk: int) -> HttpResponse:
         submission = _submission(request, pk)
-        risks = list(submission.risks.select_related("theme"))
-        refs = {risk.pk: f"R{index}" for index, risk in enumerate(risks, start=1)}
-        content = template_write(
-            risks=[
-                TemplateRisk(
-                    ref=refs[r.pk],
-                    theme=r.theme.slug,
-                    country=r.country,
-                    product=r.product,
-                    tier=r.tier,
-                    scale=r.scale,
-                    scope=r.scope,
-                    irremediability=r.irremediability,
-                    likelihood=r.likelihood,
-                    explanation=r.explanation,
-                )
-                for r in risks
-            ],
-            actions=[
-                TemplateAction(
-                    what=a.what,
-                    where=a.where,
-                    due_on=a.due_on,
-                    indicator=a.indicator,
-                    risk_refs=tuple(refs[r.pk] for r in a.risks.all() if r.pk in refs),
-                )
-                for a in submission.actions.prefetch_related("risks")
-            ],
-            themes=[(t.slug, t.name_en) for t in Theme.objects.all()],
-        )
+        content = selectors.submission_template(submission)
         response = HttpResponse(content, content_type=XLSX)
         name = f"risk-analysis-{submission.company.slug}-{submission.year}.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{name}"'

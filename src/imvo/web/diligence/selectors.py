@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, QuerySet
 
 from imvo.core.diligence import flags, priority, riskcheck, scoring
+from imvo.core.diligence.templates import TemplateAction, TemplateRisk, template_write
 from imvo.web.accounts.permissions import (
     company_objects_visible_to,
     covenants_administered_by,
@@ -26,7 +27,7 @@ from imvo.web.diligence.models import (
     RiskItem,
     Submission,
 )
-from imvo.web.registry.models import Participation
+from imvo.web.registry.models import Participation, Theme
 from imvo.web.suppliers.models import SupplierRow
 
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -368,3 +369,38 @@ def outcome_distribution(*, covenant: str | None = None) -> list[dict[str, Any]]
         }
         for slug, year in sorted(outcomes)
     ]
+
+
+def submission_template(submission: Submission) -> bytes:
+    """The XLSX template filled in with the submission's risks and actions (refs R1, R2, ...),
+    as the web page and the API hand it out for offline work."""
+    risks = list(submission.risks.select_related("theme"))
+    refs = {risk.pk: f"R{index}" for index, risk in enumerate(risks, start=1)}
+    return template_write(
+        risks=[
+            TemplateRisk(
+                ref=refs[r.pk],
+                theme=r.theme.slug,
+                country=r.country,
+                product=r.product,
+                tier=r.tier,
+                scale=r.scale,
+                scope=r.scope,
+                irremediability=r.irremediability,
+                likelihood=r.likelihood,
+                explanation=r.explanation,
+            )
+            for r in risks
+        ],
+        actions=[
+            TemplateAction(
+                what=a.what,
+                where=a.where,
+                due_on=a.due_on,
+                indicator=a.indicator,
+                risk_refs=tuple(refs[r.pk] for r in a.risks.all() if r.pk in refs),
+            )
+            for a in submission.actions.prefetch_related("risks")
+        ],
+        themes=[(t.slug, t.name_en) for t in Theme.objects.all()],
+    )

@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from imvo.core.diligence import priority, riskcheck
-from imvo.core.diligence.templates import TemplateAction, TemplateRisk, template_write
 from imvo.core.errors import ImvoError
 from imvo.web.accounts.permissions import (
     AnyUser,
@@ -469,45 +468,11 @@ def submission_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 def template_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The XLSX template, filled in with the submission's risks and actions."""
     submission = _submission(request, pk)
-    content = _template_content(submission)
+    content = selectors.submission_template(submission)
     response = HttpResponse(content, content_type=XLSX)
     name = f"risk-analysis-{submission.company.slug}-{submission.year}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
-
-
-def _template_content(submission: Submission) -> bytes:
-    # the same file as api.TemplateView.get builds
-    risks = list(submission.risks.select_related("theme"))
-    refs = {risk.pk: f"R{index}" for index, risk in enumerate(risks, start=1)}
-    return template_write(
-        risks=[
-            TemplateRisk(
-                ref=refs[r.pk],
-                theme=r.theme.slug,
-                country=r.country,
-                product=r.product,
-                tier=r.tier,
-                scale=r.scale,
-                scope=r.scope,
-                irremediability=r.irremediability,
-                likelihood=r.likelihood,
-                explanation=r.explanation,
-            )
-            for r in risks
-        ],
-        actions=[
-            TemplateAction(
-                what=a.what,
-                where=a.where,
-                due_on=a.due_on,
-                indicator=a.indicator,
-                risk_refs=tuple(refs[r.pk] for r in a.risks.all() if r.pk in refs),
-            )
-            for a in submission.actions.prefetch_related("risks")
-        ],
-        themes=[(t.slug, t.name_en) for t in Theme.objects.all()],
-    )
 
 
 @require_POST
