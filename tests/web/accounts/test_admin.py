@@ -125,3 +125,71 @@ def test_withdrawing_the_last_secretariat_role_closes_the_admin(people: People) 
     user.refresh_from_db()
     assert not user.is_staff
     assert not user.groups.exists()
+
+
+def test_a_secretariat_changes_only_organisations_of_its_own_covenants(people: People) -> None:
+    from imvo.web.registry.models import Brand, Organisation
+
+    client = Client()
+    client.force_login(people.textile_secretariat)
+    zeeman = Organisation.objects.get(slug="zeeman")
+    rabobank = Organisation.objects.get(slug="rabobank")
+    listing = client.get(reverse("admin:registry_organisation_changelist"))
+    assert {"zeeman", "rabobank"} <= {o.slug for o in listing.context["cl"].result_list}
+
+    own = client.get(reverse("admin:registry_organisation_change", args=[zeeman.pk]))
+    assert own.status_code == 200 and own.context["has_change_permission"]
+    other = client.get(reverse("admin:registry_organisation_change", args=[rabobank.pk]))
+    assert other.status_code == 200 and not other.context["has_change_permission"]
+    posted = client.post(
+        reverse("admin:registry_organisation_change", args=[rabobank.pk]),
+        {"name": "Renamed", "slug": "rabobank", "kind": "company"},
+    )
+    assert posted.status_code == 403
+    rabobank.refresh_from_db()
+    assert rabobank.name != "Renamed"
+    deleted = client.post(
+        reverse("admin:registry_organisation_delete", args=[rabobank.pk]), {"post": "yes"}
+    )
+    assert deleted.status_code == 403 and Organisation.objects.filter(pk=rabobank.pk).exists()
+
+    brand = Brand.objects.create(company=rabobank, name="Rabo", slug="rabo")
+    page = client.get(reverse("admin:registry_brand_change", args=[brand.pk]))
+    assert not page.context["has_change_permission"]
+    # the administrator changes anything
+    admin = Client()
+    admin.force_login(people.administrator)
+    page = admin.get(reverse("admin:registry_organisation_change", args=[rabobank.pk]))
+    assert page.context["has_change_permission"]
+
+
+def test_an_account_added_in_the_admin_gets_a_lower_case_login_and_can_log_in(
+    admin_client: Client, people: People
+) -> None:
+    from django.contrib.auth.models import User
+
+    added = admin_client.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": "  Kees@Wibra.Example ",
+            "password1": "a long enough passphrase 42",
+            "password2": "a long enough passphrase 42",
+            "usable_password": "true",
+        },
+    )
+    assert added.status_code == 302
+    user = User.objects.get(username="kees@wibra.example")
+    client = Client()
+    assert client.login(username="kees@wibra.example", password="a long enough passphrase 42")
+    again = admin_client.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": "KEES@wibra.example",
+            "password1": "another long passphrase 43",
+            "password2": "another long passphrase 43",
+            "usable_password": "true",
+        },
+    )
+    assert again.status_code == 200 and "exists already" in again.content.decode()
+    assert User.objects.filter(username__iexact="kees@wibra.example").count() == 1
+    assert user.pk

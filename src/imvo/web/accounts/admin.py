@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from imvo.core.errors import ImvoError
 from imvo.web.accounts import services
-from imvo.web.accounts.forms import AdminLoginForm
+from imvo.web.accounts.forms import AdminLoginForm, AdminUserChangeForm, AdminUserCreationForm
 from imvo.web.accounts.models import (
     ApiToken,
     AuditEvent,
@@ -69,6 +69,11 @@ admin.site.unregister(User)
 @admin.register(User)
 class AccountAdmin(UserAdmin):  # type: ignore[type-arg]
     inlines = (MembershipInline, ApiTokenInline)
+    add_form = AdminUserCreationForm
+    form = AdminUserChangeForm
+
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.inlines if obj is not None else ()  # roles and tokens once it exists
 
 
 @admin.register(Membership)

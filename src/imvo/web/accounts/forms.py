@@ -8,8 +8,9 @@ from typing import Any
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.forms import AdminUserCreationForm as BaseAdminUserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserChangeForm
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
@@ -160,3 +161,31 @@ class ApiTokenForm(forms.Form):
         required=False,
         help_text=_("What the token is for, e.g. “ERP export”."),
     )
+
+
+class _LoginNameMixin:
+    """Admin user forms: the login name is the lower-cased email, as everywhere else, so an
+    account made in the admin can log in; a name that differs only in case is refused."""
+
+    cleaned_data: dict[str, Any]
+    instance: Any
+
+    def clean_username(self) -> str:
+        username = selectors.login_name(self.cleaned_data.get("username", ""))
+        taken = User.objects.filter(username__iexact=username)
+        if self.instance.pk is not None:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise ValidationError(_("An account with this login name exists already."))
+        return username
+
+    def clean_email(self) -> str:
+        return selectors.login_name(self.cleaned_data.get("email", "") or "")
+
+
+class AdminUserCreationForm(_LoginNameMixin, BaseAdminUserCreationForm):
+    pass
+
+
+class AdminUserChangeForm(_LoginNameMixin, UserChangeForm):  # type: ignore[type-arg]
+    pass

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from imvo.web.accounts.permissions import covenants_administered_by
+from imvo.web.accounts.permissions import covenants_administered_by, is_admin
 from imvo.web.registry import models as m
 
 SOURCED_FIELDS = ("source", "confidence", "note")
@@ -20,10 +20,38 @@ SOURCED_FIELDS = ("source", "confidence", "note")
 class RegistryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Shared by the registry's admins: web addresses without a scheme are taken as https, and
     a secretariat sees only the rows of the covenants it administers (`covenant_path` names
-    the lookup from the row to its covenant; "pk" for the covenant itself)."""
+    the lookup from the row to its covenant; "pk" for the covenant itself).
+
+    Organisations are public and listed for every secretariat, but a secretariat changes an
+    organisation (its brands, its market shares) only when it takes part in one of the
+    secretariat's covenants, or in none yet (`organisation_path` names the lookup from the row
+    to its organisation); otherwise the row opens read-only."""
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     covenant_path: str | None = None
+    organisation_path: str | None = None
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_change_permission(request, obj)
+        return allowed and self._organisation_in_reach(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and self._organisation_in_reach(request, obj)
+
+    def _organisation_in_reach(self, request: HttpRequest, obj: Any) -> bool:
+        if obj is None or self.organisation_path is None or is_admin(request.user):
+            return True
+        organisation = (
+            obj if self.organisation_path == "pk" else getattr(obj, self.organisation_path)
+        )
+        if organisation is None:
+            return True
+        participations = m.Participation.objects.filter(organisation=organisation)
+        return (
+            not participations.exists()
+            or participations.filter(covenant__in=covenants_administered_by(request.user)).exists()
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = super().get_queryset(request)
@@ -145,6 +173,7 @@ class BrandInline(admin.TabularInline):  # type: ignore[type-arg]
 
 @admin.register(m.Organisation)
 class OrganisationAdmin(RegistryAdmin):
+    organisation_path = "pk"
     list_display = ("name", "kind", "sector", "synthetic", "confidence")
     list_filter = ("kind", "synthetic", "sector", "confidence")
     search_fields = ("name", "slug")
@@ -155,6 +184,7 @@ class OrganisationAdmin(RegistryAdmin):
 
 @admin.register(m.Brand)
 class BrandAdmin(RegistryAdmin):
+    organisation_path = "company"
     list_display = ("name", "company", "synthetic")
     list_filter = ("synthetic",)
     search_fields = ("name", "slug", "company__name")
@@ -184,6 +214,7 @@ class MarketEstimateAdmin(RegistryAdmin):
 
 @admin.register(m.MarketShare)
 class MarketShareAdmin(RegistryAdmin):
+    organisation_path = "company"
     list_display = ("company", "sector", "segment", "year", "share", "synthetic")
     list_filter = ("sector", "year", "synthetic")
     search_fields = ("company__name", "segment")
