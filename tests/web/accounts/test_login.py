@@ -190,3 +190,41 @@ def test_the_login_page_and_lock_message_speak_dutch(client: Client, anna: User)
             HTTP_ACCEPT_LANGUAGE="nl",
         )
     assert "Probeer het over 15 minuten opnieuw." in response.content.decode()
+
+
+def test_behind_a_trusted_proxy_the_forwarded_client_address_is_locked_out(
+    client: Client, anna: User, settings: Any
+) -> None:
+    settings.IMVO_PROXY_HOPS = 1
+    proxy = "10.0.0.2"
+
+    def via_proxy(password: str, forwarded: str) -> Any:
+        return client.post(
+            LOGIN,
+            {"username": "anna@zeeman.example", "password": password},
+            REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR=forwarded,
+            **EN,
+        )
+
+    # the attacker forges an address at the left; the proxy appends the one it saw
+    for n in range(5):
+        via_proxy("wrong", f"203.0.113.{n}, 198.51.100.66")
+    assert set(LoginFailure.objects.values_list("ip_address", flat=True)) == {"198.51.100.66"}
+    assert via_proxy(PASSWORD, "198.51.100.66").status_code == 200  # locked
+    assert via_proxy(PASSWORD, "192.0.2.99").status_code == 302  # someone else, via the proxy
+    assert AuditEvent.objects.get(action="logged-in").ip_address == "192.0.2.99"
+
+
+def test_without_trusted_proxies_the_forwarded_header_is_ignored(
+    client: Client, anna: User
+) -> None:
+    for _ in range(5):
+        client.post(
+            LOGIN,
+            {"username": "anna@zeeman.example", "password": "wrong"},
+            REMOTE_ADDR="192.0.2.1",
+            HTTP_X_FORWARDED_FOR="203.0.113.9",
+            **EN,
+        )
+    assert set(LoginFailure.objects.values_list("ip_address", flat=True)) == {"192.0.2.1"}

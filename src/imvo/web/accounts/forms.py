@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AdminUserCreationForm as BaseAdminUserCreationForm
 from django.contrib.auth.forms import AuthenticationForm, UserChangeForm
@@ -28,9 +29,21 @@ from imvo.web.registry.models import Covenant, Organisation
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """The address the request came from, as the WSGI server saw it."""
+    """The address the request came from. Behind `IMVO_PROXY_HOPS` trusted reverse proxies,
+    the address the outermost trusted proxy saw, read from the right of X-Forwarded-For (the
+    entries further left are the client's own say and can be forged); otherwise, and when the
+    header is shorter than the proxies promise, the address the WSGI server saw."""
     if request is None:
         return None
+    hops: int = settings.IMVO_PROXY_HOPS
+    if hops > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= hops:
+            return forwarded[-hops][:45] or None
     return request.META.get("REMOTE_ADDR") or None
 
 
