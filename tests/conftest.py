@@ -21,6 +21,7 @@ import pytest
 from pgserver import PostgresServer, PostgresUnavailable, find_bindir, remove_strays
 
 DATABASES = ("sqlite", "postgres")
+STATEMENT_TIMEOUT_MS = 120_000
 DB_FIXTURES = {
     "django_db_setup",
     "db",
@@ -131,7 +132,8 @@ def django_db_modify_db_settings(request: pytest.FixtureRequest) -> None:
             "PASSWORD": "",
             "HOST": server.host,
             "PORT": str(server.port),
-            "OPTIONS": {},
+            # A bad plan fails the test within two minutes instead of stalling the run.
+            "OPTIONS": {"options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"},
             "TEST": {**default.get("TEST", {}), "NAME": "test_imvo"},
         }
     )
