@@ -31,11 +31,11 @@ demo: prepare
 
 # Everything on SQLite, then the database tests again on a PostgreSQL server the suite starts.
 test: install
-	$(BIN)/pytest -n 2 --dist loadgroup
-	$(BIN)/pytest -n 2 --dist loadgroup --database=postgres -m "not browser"
+	$(BIN)/pytest -n 2 --dist loadgroup --durations=15
+	$(BIN)/pytest -n 2 --dist loadgroup --durations=15 --database=postgres -m "not browser"
 
 test-postgres: install
-	$(BIN)/pytest -n 2 --dist loadgroup --database=postgres -m "not browser"
+	$(BIN)/pytest -n 2 --dist loadgroup --durations=15 --database=postgres -m "not browser"
 
 test-fast: install
 	$(BIN)/pytest -n 2 -m "not slow and not browser and not postgres"
