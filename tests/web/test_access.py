@@ -305,6 +305,23 @@ def textile_lists_to_publish(world: World) -> dict[str, Any]:
     return {}
 
 
+def zeeman_flagged_facility(world: World) -> dict[str, Any]:
+    """Zeeman's 2018 list with Bursa's coordinates in Bangladesh: flagged for review."""
+    from imvo.web.suppliers.models import Facility
+    from imvo.web.suppliers.services import supplier_list_import
+    from web.publication.story import HEADER, ZEEMAN
+    from web.suppliers.cast import StandInMatcher, csv_bytes
+
+    supplier_list_import(
+        company=world.cast.zeeman,
+        year=2018,
+        data=csv_bytes([HEADER, *ZEEMAN], delimiter=",", encoding="utf-8"),
+        filename="zeeman.csv",
+        matcher=StandInMatcher(),
+    )
+    return {"facility_id": Facility.objects.get(name="Bursa Orme Tekstil").facility_id}
+
+
 @dataclass(frozen=True)
 class Rule:
     access: Mapping[str, str]
@@ -442,6 +459,32 @@ ROUTES: dict[str, Rule] = {
     "publication:facility": Rule(PUBLIC, published_facility),
     "publication:brands": Rule(PUBLIC),
     "publication:brand": Rule(PUBLIC, published_brand),
+    "publication:release": Rule(PUBLIC, textile_release),
+    # coordinate review: every secretariat sees its own covenants' flags; a verdict on a
+    # facility of another covenant's companies finds nothing
+    "publication:coordinates": Rule(SECRETARIAT),
+    "publication:coordinates-resolve": Rule(
+        TEXTILE_SECRETARIAT, zeeman_flagged_facility, "post", {"verdict": "confirmed"}
+    ),
+    # shared leverage beside the supplier pages: Zeeman's page is Zeeman's data
+    "suppliers:shared": Rule(ZEEMAN_DATA, data={"company": "zeeman"}),
+    "suppliers:shared-csv": Rule(ZEEMAN_DATA, data={"company": "zeeman"}),
+    # consent is the company's own: another company's slug is "no such company" (400); the
+    # secretariat sees the consent but does not give it
+    "suppliers:consent": Rule(
+        access(
+            FORBIDDEN,
+            anonymous=LOGIN,
+            zeeman_user=OK,
+            hema_user="status 400",
+            administrator=OK,
+        ),
+        method="post",
+        data={"company": "zeeman", "year": "2018", "action": "give"},
+    ),
+    "suppliers:clusters": Rule(SECRETARIAT),
+    "suppliers:clusters-covenant": Rule(TEXTILE_SECRETARIAT, textile_slug),
+    "suppliers:clusters-csv": Rule(TEXTILE_SECRETARIAT, textile_slug),
     # Django's admin: its login and logout pages are open; the rest is STAFF (see below).
     "admin:login": Rule(PUBLIC),
     "admin:logout": Rule(PUBLIC, method="post"),

@@ -41,3 +41,21 @@ def test_visitor_searches_a_misspelled_factory_and_sees_its_marker_offline(
     # the marker's image came from the application itself
     source = marker.get_attribute("src")
     assert source is not None and source.startswith(f"{live_server.url}/static/vendor/leaflet/")
+
+
+def test_release_page_shows_its_changelog_folded_when_long(
+    live_cast: Any, browser_page: Any, live_server: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    story(live_cast)
+    release = release_publish(covenant=live_cast.textile, year=2018, user=None)
+
+    page = browser_page
+    page.goto(f"{live_server.url}/open-data/")
+    page.click(f"a[href='/open-data/releases/{release.pk}/']")
+    new = page.locator("details[data-changes='new']")
+    expect(new.locator("tr[data-change='new']")).to_have_count(release.facility_count)
+    expect(new.locator("tr[data-change='new']").first).to_be_visible()
+    new.locator("summary").click()  # fold the section
+    expect(new.locator("tr[data-change='new']").first).to_be_hidden()

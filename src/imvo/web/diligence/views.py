@@ -35,6 +35,7 @@ from imvo.web.accounts.permissions import (
     role_required,
 )
 from imvo.web.diligence import selectors, services
+from imvo.web.diligence.flag_text import red_flags_display
 from imvo.web.diligence.forms import (
     ActionForm,
     ExplanationForm,
@@ -54,6 +55,7 @@ from imvo.web.diligence.models import (
     Submission,
 )
 from imvo.web.registry.models import Covenant, Theme
+from imvo.web.registry.selectors import localized_name
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -235,6 +237,7 @@ def _submission_render(
     context = {
         "submission": submission,
         "detail": detail,
+        "red_flags": red_flags_display(detail["red_flags"], themes),
         "themes": themes,
         "risks": [{**r, "theme_name": _theme_name(themes, r["theme"])} for r in risks],
         "actions": [
@@ -260,7 +263,7 @@ def _submission_render(
 
 def _theme_name(themes: dict[str, Theme], slug: str) -> str:
     theme = themes.get(slug)
-    return theme.name_en if theme else slug
+    return localized_name(theme) if theme else slug
 
 
 @require_safe
@@ -563,6 +566,9 @@ def _assessment_render(
         "assessment": assessment,
         "submission": assessment.submission,
         "detail": detail,
+        "red_flags": red_flags_display(
+            detail["red_flags"], {t.slug: t for t in Theme.objects.all()}
+        ),
         "elements": elements,
         "form": form,
         "rows": {row["criterion"].key: row for row in form.rows()} if form else {},
@@ -626,7 +632,7 @@ def framework(request: HttpRequest) -> HttpResponse:
         "frameworks": frameworks,
         "diligence_outcomes": selectors.outcome_distribution(),
         "covenant_names": {slug: c.short_name for slug, c in covenants.items()},
-        "theme_names": dict(Theme.objects.values_list("slug", "name_en")),
+        "theme_names": {t.slug: localized_name(t) for t in Theme.objects.all()},
         "formula": priority.PRIORITY_FORMULA,
     }
     return render(request, "diligence/framework.html", context)

@@ -204,11 +204,30 @@ def _coordinate_verdict(
 # --------------------------------------------------------------------------------------------
 
 
-def coordinate_flags(*, countries_of: CountryLocator | None = None) -> list[dict[str, Any]]:
+def _reported_rows(covenants: Iterable[Covenant] | None) -> QuerySet[SupplierRow]:
+    """Rows linked to a facility in the lists in force; with `covenants`, only the lists of
+    companies that take part in one of them (lists handed in for another covenant excepted)."""
+    current = supplier_lists_current()
+    if covenants is not None:
+        chosen = [covenant.pk for covenant in covenants]
+        current = current.filter(
+            company__in=Participation.objects.filter(covenant__in=chosen).values("organisation")
+        ).filter(Q(covenant__isnull=True) | Q(covenant__in=chosen))
+    return SupplierRow.objects.filter(
+        supplier_list__in=current.values("pk"), facility__isnull=False
+    )
+
+
+def coordinate_flags(
+    *,
+    countries_of: CountryLocator | None = None,
+    covenants: Iterable[Covenant] | None = None,
+) -> list[dict[str, Any]]:
     """Live facilities reported in a list in force whose coordinates fail a check and that the
-    secretariat has not resolved: they are published with precision "unknown" and no point."""
-    current = supplier_lists_current().values("pk")
-    reported = SupplierRow.objects.filter(supplier_list__in=current, facility__isnull=False)
+    secretariat has not resolved: they are published with precision "unknown" and no point.
+    With `covenants`, only facilities reported by companies that take part in one of them
+    (what their secretariat reviews); None: all (administrators)."""
+    reported = _reported_rows(covenants)
     facilities = list(
         Facility.objects.filter(
             merged_into__isnull=True,
@@ -240,6 +259,26 @@ def coordinate_flags(*, countries_of: CountryLocator | None = None) -> list[dict
         for facility, where in zip(unresolved, located, strict=True)
         if where.precision == "unknown"
     ]
+
+
+def coordinate_facility_get(
+    *, facility_id: str, covenants: Iterable[Covenant] | None = None
+) -> Facility:
+    """A live facility with coordinates, reported in a list in force (by a company of one of
+    `covenants`, when given): one whose coordinates the secretariat may rule on. ImvoError
+    (field "facility_id") for any other."""
+    facility: Facility | None = Facility.objects.filter(
+        facility_id=facility_id,
+        merged_into__isnull=True,
+        latitude__isnull=False,
+        longitude__isnull=False,
+        pk__in=_reported_rows(covenants).values("facility"),
+    ).first()
+    if facility is None:
+        raise ImvoError(
+            f"no facility {facility_id} with coordinates to review", field="facility_id"
+        )
+    return facility
 
 
 # --------------------------------------------------------------------------------------------
@@ -306,6 +345,64 @@ def release_detail(release: Release) -> dict[str, Any]:
     }
 
 
+def release_changelog(release: Release) -> dict[str, Any]:
+    """The release's changelog with what was published of each facility: its name, city and
+    country (for those gone, as the previous release had them), and `link`, the id of its
+    public page when the facility is still published (None when it is not)."""
+    published = published_facility_ids()
+    cache: dict[int, Facility] = {}
+
+    def described(rows: Iterable[ReleaseRow]) -> dict[str, tuple[ReleaseRow, str]]:
+        """Rows by the id they were published under and by the id they have now."""
+        found: dict[str, tuple[ReleaseRow, str]] = {}
+        for row in rows:
+            live_id = facility_live(row.registry_facility, cache).facility_id
+            found.setdefault(row.facility_id, (row, live_id))
+            found.setdefault(live_id, (row, live_id))
+        return found
+
+    here = described(release.rows.select_related("registry_facility"))
+    before = (
+        described(release.previous.rows.select_related("registry_facility"))
+        if release.previous is not None
+        else {}
+    )
+
+    def entry(facility_id: str, rows: dict[str, tuple[ReleaseRow, str]]) -> dict[str, Any]:
+        row, live_id = rows.get(facility_id, (None, facility_id))
+        return {
+            "facility_id": facility_id,
+            "name": row.name if row is not None else "",
+            "city": (row.city or None) if row is not None else None,
+            "country": row.country if row is not None else "",
+            "link": live_id if live_id in published else None,
+        }
+
+    log = release.changelog
+    return {
+        "previous_release_id": log.get("previous_release_id"),
+        "new": [entry(facility_id, here) for facility_id in log.get("new", [])],
+        "gone": [entry(facility_id, before) for facility_id in log.get("gone", [])],
+        "changed": [
+            {**entry(change["facility_id"], here), "columns": list(change["columns"])}
+            for change in log.get("changed", [])
+        ],
+        "merged": [
+            {"from": merge["from"], **entry(merge["to"], {**before, **here})}
+            for merge in log.get("merged", [])
+        ],
+        "unchanged": log.get("unchanged", 0),
+    }
+
+
+def release_named(release: Release) -> list[str]:
+    """The companies a release names (they consented for its year), by name."""
+    named: set[str] = set()
+    for companies in release.rows.values_list("companies", flat=True):
+        named.update(companies)
+    return sorted(named, key=str.casefold)
+
+
 def release_records(release: Release) -> list[ReleaseRecord]:
     """The rows of a release exactly as they were published."""
     return [_record(row) for row in release.rows.order_by("facility_id")]
@@ -367,6 +464,11 @@ def _public_facilities() -> dict[str, _PublicFacility]:
         facility_id = facility_live(row.registry_facility, cache).facility_id
         found.setdefault(facility_id, _PublicFacility(facility_id, [])).rows.append(row)
     return found
+
+
+def published_facility_ids() -> frozenset[str]:
+    """The ids (as they are now) of the facilities the public pages show."""
+    return frozenset(_public_facilities())
 
 
 def _public_summary(facility: _PublicFacility) -> dict[str, Any]:
@@ -516,6 +618,32 @@ def _links(*, lists: QuerySet[SupplierList]) -> dict[str, dict[str, Any]]:
         entry = links.setdefault(facility.facility_id, {"facility": facility, "companies": set()})
         entry["companies"].add(row.supplier_list.company.slug)
     return links
+
+
+def supplier_list_years(*, company: Organisation) -> list[int]:
+    """The years the company handed in a supplier list for, the latest first."""
+    years = SupplierList.objects.filter(company=company).order_by("-year")
+    return list(years.values_list("year", flat=True).distinct())
+
+
+def covenant_list_years(*, covenant: Covenant) -> list[int]:
+    """The years the covenant's participants handed in supplier lists for, the latest first."""
+    companies = Participation.objects.filter(covenant=covenant).values("organisation")
+    years = SupplierList.objects.filter(company__in=companies).order_by("-year")
+    return list(years.values_list("year", flat=True).distinct())
+
+
+def consent_list(*, company: Organisation) -> list[dict[str, Any]]:
+    """The company's consent to be named, per year it was ever given, the latest year first."""
+    return [
+        {
+            "year": consent.year,
+            "given": consent.withdrawn_at is None,
+            "given_at": consent.given_at,
+            "withdrawn_at": consent.withdrawn_at,
+        }
+        for consent in PublicationConsent.objects.filter(company=company).order_by("-year")
+    ]
 
 
 def latest_list_year(company: Organisation) -> int | None:

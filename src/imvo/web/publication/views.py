@@ -1,5 +1,6 @@
 """The public open-data pages: facility search, facility pages, the map, country summaries,
-brand pages ("who made my product"), and the releases with the secretariat's publish form.
+brand pages ("who made my product"), and the releases (each with its changelog) with the
+secretariat's publish form.
 
 The public pages read the same selectors as the public API, so they show exactly what the API
 returns: published releases only, and companies named only where they consented.
@@ -10,7 +11,6 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-import pycountry
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -22,22 +22,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from imvo.core.errors import ImvoError
+from imvo.core.publication.disclosure import MIN_GROUP
 from imvo.web.accounts.permissions import (
     administers_any_covenant,
     covenants_administered_by,
     secretariat_required,
 )
+from imvo.web.countries import country_name
 from imvo.web.publication import selectors
+from imvo.web.publication.models import Release
 from imvo.web.publication.services import release_publish
+from imvo.web.registry.selectors import localized_name
 
 PAGE_SIZE = 50
+CHANGELOG_OPEN_LIMIT = 25  # longer sections of a changelog start folded
 FILE_LABELS = {"csv": "CSV", "xlsx": "XLSX", "geojson": "GeoJSON", "datapackage": "Data Package"}
-
-
-def country_name(code: str) -> str:
-    """The English short name of an ISO 3166-1 alpha-2 code; the code itself when unknown."""
-    country = pycountry.countries.get(alpha_2=code)
-    return str(country.name) if country is not None else code
 
 
 def map_settings() -> dict[str, str]:
@@ -199,20 +198,20 @@ def brand_detail(request: HttpRequest, slug: str) -> HttpResponse:
 # --------------------------------------------------------------------------------------------
 
 
+def _downloads(release: dict[str, Any]) -> list[dict[str, str]]:
+    return [
+        {
+            "fmt": fmt,
+            "label": FILE_LABELS.get(fmt, fmt),
+            "url": reverse("api-release-file", args=[release["release_id"], fmt]),
+        }
+        for fmt in release["files"]
+    ]
+
+
 def _releases_context(request: HttpRequest) -> dict[str, Any]:
     releases = [
-        {
-            **release,
-            "downloads": [
-                {
-                    "fmt": fmt,
-                    "label": FILE_LABELS.get(fmt, fmt),
-                    "url": reverse("api-release-file", args=[release["release_id"], fmt]),
-                }
-                for fmt in release["files"]
-            ],
-        }
-        for release in selectors.releases_list()
+        {**release, "downloads": _downloads(release)} for release in selectors.releases_list()
     ]
     administered = (
         list(covenants_administered_by(request.user).order_by("slug"))
@@ -223,6 +222,40 @@ def _releases_context(request: HttpRequest) -> dict[str, Any]:
         "releases": releases,
         "administered": administered,
     }
+
+
+@require_safe
+def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A release: its figures, who it names and why, its downloads and its changelog."""
+    release = Release.objects.select_related("covenant", "previous").filter(pk=pk).first()
+    if release is None:
+        raise Http404(_("There is no release %(id)s.") % {"id": pk})
+    detail = selectors.release_detail(release)
+    changelog = selectors.release_changelog(release)
+    return render(
+        request,
+        "publication/release_detail.html",
+        {
+            "release": {**detail, "downloads": _downloads(detail)},
+            "covenant": release.covenant,
+            "covenant_name": localized_name(release.covenant),
+            "named": selectors.release_named(release),
+            "unnamed": detail["participants"] - detail["named_participants"],
+            "min_group": MIN_GROUP,
+            "changelog": changelog,
+            "sections": [
+                {"key": "new", "title": _("New facilities"), "entries": changelog["new"]},
+                {"key": "gone", "title": _("Facilities gone"), "entries": changelog["gone"]},
+                {
+                    "key": "changed",
+                    "title": _("Changed facilities"),
+                    "entries": changelog["changed"],
+                },
+                {"key": "merged", "title": _("Merged facilities"), "entries": changelog["merged"]},
+            ],
+            "open_limit": CHANGELOG_OPEN_LIMIT,
+        },
+    )
 
 
 @require_safe
