@@ -17,6 +17,7 @@ from imvo.core.publication.geo import gazetteer_default
 from imvo.web.publication.demo import supplier_lists_demo_delete, supplier_lists_demo_load
 from imvo.web.publication.files import release_files_write
 from imvo.web.publication.models import PublicationConsent, Release, ReleaseRow
+from imvo.web.publication.selectors import facility_search
 from imvo.web.publication.services import release_publish
 from imvo.web.registry.models import Covenant, Organisation
 from imvo.web.registry.services import demo_load
@@ -182,6 +183,9 @@ def test_the_demo_lists_make_a_release_of_2018_that_names_only_consenting_compan
     assert release.synthetic and release.facility_count > 1000 and release.names_shown
     assert release.participant_count == SupplierList.objects.filter(year=2018).count()
     _check_release(release, tmp_path)
+    # the public pages and API read the same facilities the release holds
+    released = set(ReleaseRow.objects.filter(release=release).values_list("facility_id", flat=True))
+    assert {facility["facility_id"] for facility in facility_search()} == released
 
 
 @pytest.mark.slow

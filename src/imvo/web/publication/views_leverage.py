@@ -206,6 +206,15 @@ def shared_facilities(request: HttpRequest) -> HttpResponse:
     return _shared_render(request, company, year=year)
 
 
+def _csv_bad_request(error: ImvoError) -> HttpResponse:
+    """A CSV download's bad parameter: 400 with the field named, as plain text."""
+    return HttpResponse(
+        f"{field_label(error.field)}: {error.message}",
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
 @require_safe
 def shared_facilities_csv(request: HttpRequest) -> HttpResponse:
     """The shared-facilities table as CSV (safe to open in a spreadsheet program)."""
@@ -217,11 +226,7 @@ def shared_facilities_csv(request: HttpRequest) -> HttpResponse:
     try:
         year = year_parse(request.GET.get("year"))
     except ImvoError as error:
-        return HttpResponse(
-            f"{field_label(error.field)}: {error.message}",
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
+        return _csv_bad_request(error)
     shared = selectors.shared_facilities(company=company, year=year)
     records = [
         SharedFacilityExport(
@@ -376,11 +381,7 @@ def clusters_csv(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         year = year_parse(request.GET.get("year"))
     except ImvoError as error:
-        return HttpResponse(
-            f"{field_label(error.field)}: {error.message}",
-            status=400,
-            content_type="text/plain; charset=utf-8",
-        )
+        return _csv_bad_request(error)
     found = selectors.covenant_clusters(covenant=covenant, year=year)
     records = [
         ClusterExport(
