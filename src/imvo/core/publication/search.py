@@ -3,7 +3,8 @@ out, then every word of the query found, or else trigrams close enough for a mis
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from imvo.core.normalise import fold, name_key
 
@@ -29,6 +30,27 @@ def similarity(first: str, second: str) -> float:
     return len(a & b) / len(a | b)
 
 
+@dataclass(frozen=True)
+class PreparedName:
+    """One spelling of a facility's name, folded, with its words and trigrams worked out once."""
+
+    words: tuple[str, ...]
+    text: str
+    grams: frozenset[str]
+
+
+def names_prepared(names: Iterable[str]) -> tuple[PreparedName, ...]:
+    """The name keys and folded forms of `names`, ready for `name_score_prepared`."""
+    prepared: dict[str, PreparedName] = {}
+    for name in names:
+        for candidate in (name_key(name), fold(name)):
+            if candidate and candidate not in prepared:
+                prepared[candidate] = PreparedName(
+                    tuple(candidate.split()), candidate, trigrams(candidate)
+                )
+    return tuple(prepared.values())
+
+
 def name_score(query: str, names: Iterable[str]) -> float:
     """How well `query` names one of `names` (0..1): 1 when every word of the query starts a
     word of the name, otherwise the best trigram similarity of the name keys.
@@ -38,15 +60,24 @@ def name_score(query: str, names: Iterable[str]) -> float:
     >>> name_score("Dhaka Knitwaer", ["Dhaka Knitwear Ltd."]) > 0.5
     True
     """
-    query_keys = {key for key in (name_key(query), fold(query)) if key}
-    if not query_keys:
+    return name_score_prepared(query_prepared(query), names_prepared(names))
+
+
+def query_prepared(query: str) -> tuple[PreparedName, ...]:
+    """The query's name key and folded form, prepared once for scoring many facilities."""
+    return names_prepared([query])
+
+
+def name_score_prepared(query: Sequence[PreparedName], names: Sequence[PreparedName]) -> float:
+    """`name_score` on prepared names."""
+    if not query:
         return 0.0
     best = 0.0
-    for name in names:
-        for candidate in {name_key(name), fold(name)} - {""}:
-            words = candidate.split()
-            for key in query_keys:
-                if all(any(word.startswith(part) for word in words) for part in key.split()):
-                    return 1.0
-                best = max(best, similarity(key, candidate))
+    for candidate in names:
+        for key in query:
+            if all(any(word.startswith(part) for word in candidate.words) for part in key.words):
+                return 1.0
+            if key.grams and candidate.grams:
+                shared = len(key.grams & candidate.grams)
+                best = max(best, shared / (len(key.grams) + len(candidate.grams) - shared))
     return best

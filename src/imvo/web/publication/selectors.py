@@ -8,8 +8,8 @@ supplier list directly, so the API and the public pages show exactly what was pu
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -27,7 +27,12 @@ from imvo.core.publication.geo import (
     locate,
 )
 from imvo.core.publication.releases import FacilitySource, ReleaseRecord
-from imvo.core.publication.search import name_score
+from imvo.core.publication.search import (
+    PreparedName,
+    name_score_prepared,
+    names_prepared,
+    query_prepared,
+)
 from imvo.web.publication.models import (
     CoordinateResolution,
     CoordinateVerdict,
@@ -36,7 +41,7 @@ from imvo.web.publication.models import (
     ReleaseRow,
 )
 from imvo.web.registry.models import Brand, Covenant, Organisation, Participation
-from imvo.web.suppliers.models import Facility, SupplierList, SupplierRow
+from imvo.web.suppliers.models import Facility, FacilityEvent, SupplierList, SupplierRow
 from imvo.web.suppliers.selectors import supplier_lists_current
 
 # --------------------------------------------------------------------------------------------
@@ -448,11 +453,37 @@ def releases_current() -> list[Release]:
 class _PublicFacility:
     facility_id: str
     rows: list[ReleaseRow]
+    summary: dict[str, Any] = field(default_factory=dict)
+    names: tuple[PreparedName, ...] = ()  # every spelling it was published under, for search
+    cities: frozenset[str] = frozenset()  # folded
+
+
+# The public view is read from immutable releases; it changes only with a new release or a
+# merge or split in the registry (each recorded as a FacilityEvent). So it is built once per
+# process for that state and reused: a search then scores prepared names, instead of reading
+# and folding every published row on every request.
+_public_cache: tuple[Hashable, dict[str, _PublicFacility]] | None = None
+
+
+def _public_state(releases: list[Release]) -> Hashable:
+    last_event = FacilityEvent.objects.order_by("-pk").values_list("pk", "at").first()
+    return (tuple((r.pk, r.published_at, r.csv_sha256) for r in releases), last_event)
 
 
 def _public_facilities() -> dict[str, _PublicFacility]:
     """The published facilities by the id they have now (merges followed)."""
+    global _public_cache
     releases = releases_current()
+    state = _public_state(releases)
+    cached = _public_cache
+    if cached is not None and cached[0] == state:
+        return cached[1]
+    found = _public_facilities_read(releases)
+    _public_cache = (state, found)
+    return found
+
+
+def _public_facilities_read(releases: list[Release]) -> dict[str, _PublicFacility]:
     rows = (
         ReleaseRow.objects.filter(release__in=releases)
         .select_related("release__covenant", "registry_facility")
@@ -463,6 +494,12 @@ def _public_facilities() -> dict[str, _PublicFacility]:
     for row in rows:
         facility_id = facility_live(row.registry_facility, cache).facility_id
         found.setdefault(facility_id, _PublicFacility(facility_id, [])).rows.append(row)
+    for facility in found.values():
+        facility.summary = _public_summary(facility)
+        spellings = {row.name for row in facility.rows}
+        spellings |= {alias["name"] for row in facility.rows for alias in row.aliases}
+        facility.names = names_prepared(sorted(spellings))
+        facility.cities = frozenset(fold(row.city) for row in facility.rows)
     return found
 
 
@@ -509,24 +546,23 @@ def facility_search(
     best match first; narrowed by country code and city (folded). Without `q`, by id."""
     wanted_country = country.strip().upper()
     wanted_city = fold(city)
+    wanted_name = query_prepared(q) if q.strip() else ()
     results: list[tuple[float, dict[str, Any]]] = []
     for facility in _public_facilities().values():
-        summary = _public_summary(facility)
+        summary = facility.summary
         if wanted_country and summary["country"] != wanted_country:
             continue
-        if wanted_city and not any(fold(row.city) == wanted_city for row in facility.rows):
+        if wanted_city and wanted_city not in facility.cities:
             continue
         if q.strip():
-            names = {row.name for row in facility.rows}
-            names |= {alias["name"] for row in facility.rows for alias in row.aliases}
-            score = name_score(q, names)
+            score = name_score_prepared(wanted_name, facility.names)
             if score < min_score:
                 continue
         else:
             score = 1.0
         results.append((score, summary))
     results.sort(key=lambda item: (-item[0], item[1]["facility_id"]))
-    return [summary for _, summary in results]
+    return [dict(summary) for _, summary in results]
 
 
 def public_facility_detail(*, facility_id: str) -> dict[str, Any]:
@@ -549,7 +585,7 @@ def public_facility_detail(*, facility_id: str) -> dict[str, Any]:
         for alias in row.aliases:
             reported[(alias["name"], alias["address"], alias["city"])] = None
     return {
-        **_public_summary(facility),
+        **facility.summary,
         "requested_id": facility_id,
         "reported_as": [
             {"name": name, "address": address, "city": city or None}
@@ -575,7 +611,7 @@ def brand_list() -> list[dict[str, Any]]:
     facilities by product type: "who made my product"."""
     by_brand: dict[str, dict[str, Any]] = {}
     for facility in _public_facilities().values():
-        summary = _public_summary(facility)
+        summary = facility.summary
         for row in facility.rows:
             for brand in row.brands:
                 entry = by_brand.setdefault(brand, {"brand": brand, "facilities": {}})
