@@ -28,7 +28,7 @@ from functools import cache, lru_cache
 
 import pycountry
 
-from imvo.core.errors import ImvoError
+from imvo.core.intake.messages import intake_error
 from imvo.core.normalise import fold
 
 # Languages whose country names are accepted besides English and Dutch. Their names only fill
@@ -334,11 +334,13 @@ def country_code(value: str) -> str:
     if isinstance(found, str):
         return found
     if not _key(value):
-        raise ImvoError("country is empty", field="country")
+        raise intake_error("country.empty", field="country")
     if found is None:
-        raise ImvoError(f"unknown country {_shown(value)!r}", field="country")
+        raise intake_error("country.unknown", field="country", value=repr(_shown(value)))
     options = " or ".join(f"{code} ({country_name(code)})" for code in sorted(found))
-    raise ImvoError(f"ambiguous country {_shown(value)!r}: {options}", field="country")
+    raise intake_error(
+        "country.ambiguous", field="country", value=repr(_shown(value)), options=options
+    )
 
 
 def country_name(code: str, language: str = "en") -> str:
@@ -353,7 +355,7 @@ def country_name(code: str, language: str = "en") -> str:
     """
     country = pycountry.countries.get(alpha_2=code.strip().upper()) if len(code) < 8 else None
     if country is None:
-        raise ImvoError(f"unknown country code {_shown(code)!r}", field="country")
+        raise intake_error("country.unknown_code", field="country", value=repr(_shown(code)))
     names = [
         name
         for attribute in ("common_name", "name", "official_name")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class ImvoError(Exception):
     """Bad input or a broken business rule. The message is meant for the user.
 
     The web layer turns it into HTTP 400 naming `field`; the CLI into exit code 2 with one line
-    naming `file` and `row` where known.
+    naming `file` and `row` where known. `code` and `params`, where given, name the message
+    and its values (see `imvo.core.intake.messages`) so that a page can show it translated.
     """
 
     def __init__(
@@ -17,12 +20,16 @@ class ImvoError(Exception):
         field: str | None = None,
         file: str | None = None,
         row: int | str | None = None,
+        code: str | None = None,
+        params: Mapping[str, str | int | float] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
         self.file = file
         self.row = row
+        self.code = code
+        self.params: dict[str, str | int | float] = dict(params or {})
 
     def __str__(self) -> str:
         where = [part for part in (self.file, _row_label(self.row), self.field) if part]

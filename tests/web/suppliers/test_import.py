@@ -136,7 +136,14 @@ def test_rejected_rows_are_stored_with_their_errors_and_no_facility(cast: Any) -
     assert not row.accepted
     assert row.outcome == RowOutcome.REJECTED
     assert row.facility is None
-    assert row.errors == [{"field": "country", "message": "unknown country 'Atlantis'"}]
+    assert row.errors == [
+        {
+            "field": "country",
+            "message": "unknown country 'Atlantis'",
+            "code": "country.unknown",
+            "params": {"value": "'Atlantis'"},
+        }
+    ]
 
 
 def test_rows_repeated_within_a_list_are_duplicates_of_the_first_and_share_its_facility(

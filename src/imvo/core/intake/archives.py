@@ -18,9 +18,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from imvo.core.errors import ImvoError
 from imvo.core.intake.extents import ATTRIBUTES, Extent, ods_content, xlsx_sheet_extent
 from imvo.core.intake.limits import MB, Limits
+from imvo.core.intake.messages import intake_error
 
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 # Parts smaller than this may compress as well as they like: a near-empty styles part does.
@@ -55,9 +55,7 @@ def inspect_zip(data: bytes, *, filename: str, limits: Limits) -> ZipWorkbook:
         archive = zipfile.ZipFile(io.BytesIO(data))
         parts = archive.infolist()
     except Exception as exc:  # a damaged directory fails in many ways (struct, unicode, ...)
-        raise ImvoError(
-            f"the file looks like an XLSX or ODS file but is damaged ({exc})", file=filename
-        ) from None
+        raise intake_error("zip.damaged", file=filename, reason=str(exc)) from None
     with archive:
         _check_declared_sizes(parts, filename=filename, limits=limits)
         names = {part.filename for part in parts}
@@ -66,13 +64,16 @@ def inspect_zip(data: bytes, *, filename: str, limits: Limits) -> ZipWorkbook:
     if kind == "ods":
         content = ods_content(contents.get("content.xml", b""))
         if content.longest_space_run > limits.max_cell_chars:
-            raise ImvoError(
-                f"a cell holds a run of {content.longest_space_run:,} spaces; "
-                f"a cell may hold at most {limits.max_cell_chars:,} characters",
+            raise intake_error(
+                "ods.space_run",
                 file=filename,
+                spaces=content.longest_space_run,
+                limit=limits.max_cell_chars,
             )
         if content.cells > limits.max_cells:
-            raise _too_many_cells(filename, "the sheets together", content.cells, limits)
+            raise intake_error(
+                "file.too_many_cells", file=filename, cells=content.cells, limit=limits.max_cells
+            )
         return ZipWorkbook("ods", content.extents, {})
     for name, xml in contents.items():
         _check_string_table(name, xml, filename=filename)
@@ -84,17 +85,15 @@ def check_sheet_extent(workbook: ZipWorkbook, sheet: str, *, filename: str, limi
     """Refuse a sheet whose grid would exceed `Limits.max_cells` before the reader builds it."""
     extent = workbook.sheet_extent(sheet)
     if extent.cells > limits.max_cells:
-        raise _too_many_cells(filename, f"sheet {sheet!r}", extent.cells, limits, extent)
-
-
-def _too_many_cells(
-    filename: str, what: str, cells: int, limits: Limits, extent: Extent | None = None
-) -> ImvoError:
-    span = f" ({extent.rows:,} rows by {extent.columns:,} columns)" if extent else ""
-    return ImvoError(
-        f"{what}: {cells:,} cells{span}; at most {limits.max_cells:,} cells are read",
-        file=filename,
-    )
+        raise intake_error(
+            "file.sheet_too_many_cells",
+            file=filename,
+            sheet=repr(sheet),
+            cells=extent.cells,
+            rows=extent.rows,
+            columns=extent.columns,
+            limit=limits.max_cells,
+        )
 
 
 _STRING_TABLE = re.compile(rb"<(?:[\w.-]+:)?sst(?=[\s/>])(" + ATTRIBUTES + rb")")
@@ -107,28 +106,33 @@ def _check_string_table(part: str, xml: bytes, *, filename: str) -> None:
     for attributes in _STRING_TABLE.findall(xml):
         for count in _STRING_COUNT.findall(attributes):
             if int(count) > len(xml):
-                raise ImvoError(
-                    f"the part {part!r} declares {int(count):,} strings in "
-                    f"{len(xml):,} bytes; the file is damaged or hostile",
+                raise intake_error(
+                    "zip.string_table",
                     file=filename,
+                    part=repr(part),
+                    strings=int(count),
+                    bytes=len(xml),
                 )
 
 
 def _check_declared_sizes(parts: list[zipfile.ZipInfo], *, filename: str, limits: Limits) -> None:
     total = sum(part.file_size for part in parts)
     if total > limits.max_uncompressed_bytes:
-        raise ImvoError(
-            f"the file would unpack to {total / MB:,.0f} MB, more than the limit of "
-            f"{limits.max_uncompressed_bytes / MB:,.0f} MB (a zip bomb?)",
+        raise intake_error(
+            "zip.too_large",
             file=filename,
+            size_mb=total / MB,
+            limit_mb=limits.max_uncompressed_bytes / MB,
         )
     for part in parts:
         ratio = part.file_size / max(part.compress_size, 1)
         if part.file_size > _RATIO_FLOOR and ratio > limits.max_compression_ratio:
-            raise ImvoError(
-                f"the part {part.filename!r} unpacks to {ratio:,.0f} times its packed size, "
-                f"more than the limit of {limits.max_compression_ratio} (a zip bomb?)",
+            raise intake_error(
+                "zip.ratio",
                 file=filename,
+                part=repr(part.filename),
+                ratio=ratio,
+                limit=limits.max_compression_ratio,
             )
 
 
@@ -140,15 +144,8 @@ def _kind(archive: zipfile.ZipFile, names: set[str], *, filename: str) -> Litera
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "xl/workbook.bin" in names:
-        raise ImvoError(
-            "binary Excel workbooks (XLSB) are not read; save the file as XLSX or CSV",
-            file=filename,
-        )
-    raise ImvoError(
-        "the file is a zip archive but not an XLSX or ODS spreadsheet "
-        "(a Word document or another archive?)",
-        file=filename,
-    )
+        raise intake_error("zip.xlsb", file=filename)
+    raise intake_error("zip.not_spreadsheet", file=filename)
 
 
 def _unpack(archive: zipfile.ZipFile, part: zipfile.ZipInfo, *, filename: str) -> bytes:
@@ -160,15 +157,12 @@ def _unpack(archive: zipfile.ZipFile, part: zipfile.ZipInfo, *, filename: str) -
                 chunks.append(chunk)
             return b"".join(chunks)
     except (NotImplementedError, RuntimeError) as exc:  # unknown compression, encryption
-        raise ImvoError(
-            f"the part {part.filename!r} cannot be unpacked ({exc}); "
-            "save the file again without a password",
-            file=filename,
+        raise intake_error(
+            "zip.part_locked", file=filename, part=repr(part.filename), reason=str(exc)
         ) from None
     except Exception as exc:  # checksum, truncation, corrupt deflate data ...
-        raise ImvoError(
-            f"the file is damaged: its part {part.filename!r} cannot be unpacked ({exc})",
-            file=filename,
+        raise intake_error(
+            "zip.part_damaged", file=filename, part=repr(part.filename), reason=str(exc)
         ) from None
 
 

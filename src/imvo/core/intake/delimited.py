@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import charset_normalizer
 
 from imvo.core.errors import ImvoError
+from imvo.core.intake.messages import intake_error
 
 DELIMITERS = (",", ";", "\t", "|")
 _BOMS = (
@@ -83,11 +84,7 @@ def decode(data: bytes, *, filename: str) -> Text:
     if controls > len(text.content) / 100:
         raise _binary(filename)
     if _MARKUP.match(text.content):
-        raise ImvoError(
-            "the file is a web page or XML document, not CSV (some systems export HTML tables "
-            "under a spreadsheet name); open it in a spreadsheet program and save it as XLSX",
-            file=filename,
-        )
+        raise intake_error("file.markup", file=filename)
     return text
 
 
@@ -97,10 +94,10 @@ def _decode(data: bytes, *, filename: str) -> Text:
             try:
                 return Text(data[len(bom) :].decode(encoding), encoding.removesuffix("-sig"))
             except UnicodeDecodeError:
-                raise ImvoError(
-                    f"the file starts with a {encoding.removesuffix('-sig').upper()} "
-                    "byte-order mark but is not valid in that encoding",
+                raise intake_error(
+                    "file.bad_byte_order_mark",
                     file=filename,
+                    encoding=encoding.removesuffix("-sig").upper(),
                 ) from None
     if b"\x00" in data:
         utf16 = _utf16_without_bom(data)
@@ -141,9 +138,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def _binary(filename: str) -> ImvoError:
-    return ImvoError(
-        "the file is not a CSV or spreadsheet file: it contains binary data", file=filename
-    )
+    return intake_error("file.binary", file=filename)
 
 
 def detect_delimiter(text: str) -> str:
@@ -185,11 +180,9 @@ def records(text: str, delimiter: str, *, filename: str) -> Iterator[tuple[int, 
 def _csv_error(exc: csv.Error, row: int, filename: str) -> ImvoError:
     reason = str(exc)
     if "unexpected end of data" in reason:
-        message = "a quoted value is never closed (mismatched quotes)"
-    elif "expected after" in reason:
-        message = "text follows a closing quote; quotes inside a quoted value must be doubled"
-    elif "field larger than field limit" in reason:
-        message = "a cell is too long"
-    else:
-        message = f"the row cannot be read as CSV ({reason})"
-    return ImvoError(message, file=filename, row=row)
+        return intake_error("csv.unclosed_quote", file=filename, row=row)
+    if "expected after" in reason:
+        return intake_error("csv.text_after_quote", file=filename, row=row)
+    if "field larger than field limit" in reason:
+        return intake_error("csv.cell_too_long", file=filename, row=row)
+    return intake_error("csv.unreadable_row", file=filename, row=row, reason=reason)

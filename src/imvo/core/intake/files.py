@@ -33,6 +33,7 @@ from imvo.core.intake.archives import ZipWorkbook, check_sheet_extent, inspect_z
 from imvo.core.intake.columns import column_labels, column_letter
 from imvo.core.intake.extents import XlsDamaged, XlsEncrypted, xls_extents
 from imvo.core.intake.limits import DEFAULT_LIMITS, MB, Limits
+from imvo.core.intake.messages import Param, intake_error, message_text
 
 FileFormat = Literal["csv", "xlsx", "xls", "ods"]
 FORMAT_NAMES = {"csv": "CSV", "xlsx": "XLSX", "xls": "XLS", "ods": "ODS"}
@@ -89,7 +90,7 @@ def read_table(
     """
     content = _bytes(data, filename=filename, limits=limits)
     if not content.strip():
-        raise ImvoError("the file is empty", file=filename)
+        raise intake_error("file.empty", file=filename)
     if content.startswith(_ZIP_MAGIC):
         workbook = inspect_zip(content, filename=filename, limits=limits)
         return _read_workbook(content, workbook.format, workbook, filename, sheet, limits)
@@ -97,7 +98,7 @@ def read_table(
         _check_ole(content, filename=filename, limits=limits)
         return _read_workbook(content, "xls", None, filename, sheet, limits)
     if sheet not in (None, 0):
-        raise ImvoError(f"a CSV file has no sheets to choose from ({sheet!r})", file=filename)
+        raise intake_error("csv.no_sheets", file=filename, sheet=repr(sheet))
     text = delimited.decode(content, filename=filename)
     delimiter = delimited.detect_delimiter(text.content)
     records = delimited.records(text.content, delimiter, filename=filename)
@@ -121,48 +122,34 @@ def _bytes(data: bytes | BinaryIO, *, filename: str, limits: Limits) -> bytes:
     else:
         content = data.read(limits.max_bytes + 1)
     if len(content) > limits.max_bytes:
-        raise ImvoError(
-            f"the file is larger than the limit of {limits.max_bytes / MB:,.0f} MB",
-            file=filename,
-        )
+        raise intake_error("file.too_large", file=filename, limit_mb=limits.max_bytes / MB)
     return content
 
 
 def _check_ole(content: bytes, *, filename: str, limits: Limits) -> None:
     """An OLE2 file must hold an unencrypted workbook whose sheets stay within the limits."""
-    damaged = "the file looks like an XLS file but is damaged"
-    with _failing_as(filename, damaged):
+    with _failing_as(filename, "xls.damaged"):
         _check_ole_sizes(content)
         container = olefile.OleFileIO(content)
         _check_directory(container.directory_fp.getvalue(), container.sectorsize, len(content))
         streams = {"/".join(path).lower() for path in container.listdir()}
         if "encryptioninfo" in streams or "encryptedpackage" in streams:
-            raise ImvoError(
-                "the workbook is protected with a password; save it again without one",
-                file=filename,
-            )
+            raise intake_error("xls.protected", file=filename)
         name = next((s for s in ("workbook", "book") if s in streams), None)
         if name is None:
-            raise ImvoError(
-                "the file is a Microsoft Office document but not an Excel workbook",
-                file=filename,
-            )
+            raise intake_error("xls.not_workbook", file=filename)
         stream: bytes = container.openstream(name).read()
         container.close()
     try:
         extents = xls_extents(stream)
     except XlsEncrypted:
-        raise ImvoError(
-            "the workbook is protected with a password; save it again without one",
-            file=filename,
-        ) from None
+        raise intake_error("xls.protected", file=filename) from None
     except XlsDamaged as exc:
-        raise ImvoError(f"{damaged} ({exc})", file=filename) from None
+        raise intake_error("xls.damaged", file=filename, reason=str(exc)) from None
     cells = sum(extent.cells for extent in extents)
     if cells > limits.max_cells:
-        raise ImvoError(
-            f"the sheets together: {cells:,} cells; at most {limits.max_cells:,} cells are read",
-            file=filename,
+        raise intake_error(
+            "file.too_many_cells", file=filename, cells=cells, limit=limits.max_cells
         )
 
 
@@ -205,8 +192,8 @@ def _read_workbook(
     sheet: str | int | None,
     limits: Limits,
 ) -> RawTable:
-    unreadable = f"the file cannot be read as {FORMAT_NAMES[file_format]}"
-    with _failing_as(filename, unreadable):
+    unreadable: dict[str, Param] = {"format": FORMAT_NAMES[file_format]}
+    with _failing_as(filename, "file.unreadable", unreadable):
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
         names = tuple(workbook.sheet_names)
         default = next(
@@ -220,7 +207,7 @@ def _read_workbook(
     chosen = _choose_sheet(names, default, sheet, filename=filename)
     if checked is not None:
         check_sheet_extent(checked, chosen, filename=filename, limits=limits)
-    with _failing_as(filename, unreadable):
+    with _failing_as(filename, "file.unreadable", unreadable):
         grid = workbook.get_sheet_by_name(chosen).iter_rows()
         records = ((index + 1, [_cell_text(v) for v in row]) for index, row in enumerate(grid))
         header_row, header, rows = _assemble(records, filename=filename, limits=limits)
@@ -243,22 +230,19 @@ def _choose_sheet(
     listing = ", ".join(repr(name) for name in names)
     if sheet is None:
         if default is None:
-            raise ImvoError("the workbook has no sheets", file=filename)
+            raise intake_error("sheet.none", file=filename)
         return default
     if isinstance(sheet, int) and not isinstance(sheet, bool):
         if 0 <= sheet < len(names):
             return names[sheet]
-        raise ImvoError(
-            f"there is no sheet number {sheet} (counting from 0); the sheets are {listing}",
-            file=filename,
-        )
+        raise intake_error("sheet.no_number", file=filename, sheet=str(sheet), sheets=listing)
     wanted = str(sheet)
     if wanted in names:
         return wanted
     folded = [name for name in names if name.strip().casefold() == wanted.strip().casefold()]
     if len(folded) == 1:
         return folded[0]
-    raise ImvoError(f"there is no sheet {sheet!r}; the sheets are {listing}", file=filename)
+    raise intake_error("sheet.no_name", file=filename, sheet=repr(sheet), sheets=listing)
 
 
 def _cell_text(value: CellValue) -> str:
@@ -296,33 +280,34 @@ def _assemble(
         if not cells:
             continue
         if len(cells) > limits.max_columns:
-            raise ImvoError(
-                f"the row has {len(cells):,} columns; at most {limits.max_columns:,} are read",
+            raise intake_error(
+                "file.too_many_columns",
                 file=filename,
                 row=number,
+                columns=len(cells),
+                limit=limits.max_columns,
             )
         for index, cell in enumerate(cells):
             if len(cell) > limits.max_cell_chars:
                 column = column_labels(header)[index] if header and index < len(header) else None
-                raise ImvoError(
-                    f"a cell holds {len(cell):,} characters; at most "
-                    f"{limits.max_cell_chars:,} are read",
+                raise intake_error(
+                    "file.cell_too_long",
                     file=filename,
                     row=number,
                     field=column or f"column {column_letter(index)}",
+                    chars=len(cell),
+                    limit=limits.max_cell_chars,
                 )
         if header is None:
             header, header_row = cells, number
             continue
         if len(body) >= limits.max_rows:
-            raise ImvoError(
-                f"the file has more than {limits.max_rows:,} rows; split it into smaller files",
-                file=filename,
-                row=number,
+            raise intake_error(
+                "file.too_many_rows", file=filename, row=number, limit=limits.max_rows
             )
         body.append((number, cells))
     if header is None:
-        raise ImvoError("the file has no header row: every row is empty", file=filename)
+        raise intake_error("file.no_header", file=filename)
     width = max([len(header)] + [len(cells) for _, cells in body])
     first = min(_first_filled(cells) for cells in [header] + [cells for _, cells in body])
     header_values = _padded(header, first, width)
@@ -339,19 +324,26 @@ def _padded(cells: list[str], first: int, width: int) -> tuple[str, ...]:
 
 
 @contextmanager
-def _failing_as(filename: str, message: str) -> Iterator[None]:
+def _failing_as(filename: str, code: str, params: dict[str, Param] | None = None) -> Iterator[None]:
     """Turn a reader's own failures into ImvoError; the reader's panics included."""
     try:
         yield
     except ImvoError:
         raise
     except Exception as exc:
-        raise ImvoError(f"{message} ({_reason(exc)})", file=filename) from None
+        raise _failure(filename, code, params, exc) from None
     except BaseException as exc:
         # A Rust panic inside calamine arrives as pyo3's PanicException, a BaseException.
         if type(exc).__name__ != "PanicException":
             raise
-        raise ImvoError(f"{message} ({_reason(exc)})", file=filename) from None
+        raise _failure(filename, code, params, exc) from None
+
+
+def _failure(
+    filename: str, code: str, params: dict[str, Param] | None, exc: BaseException
+) -> ImvoError:
+    values = {**(params or {}), "reason": _reason(exc)}
+    return ImvoError(message_text(code, values), file=filename, code=code, params=values)
 
 
 def _reason(exc: BaseException) -> str:

@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from imvo.core.errors import ImvoError
 from imvo.core.intake.columns import column_labels
+from imvo.core.intake.messages import intake_error
 
 REQUIRED_FIELDS = ("name", "address", "country")
 OPTIONAL_FIELDS = (
@@ -257,10 +257,8 @@ def map_headers(header: Sequence[str], explicit: ExplicitMapping | None = None) 
 def _place(fields: dict[str, int], field: str, index: int, labels: tuple[str, ...]) -> None:
     if field in fields:
         first, second = labels[fields[field]], labels[index]
-        raise ImvoError(
-            f"the columns {first!r} and {second!r} both hold {field.replace('_', ' ')}; "
-            "say which one to use",
-            field=field,
+        raise intake_error(
+            "mapping.two_columns", field=field, first=repr(first), second=repr(second)
         )
     fields[field] = index
 
@@ -269,7 +267,7 @@ def _column_index(key: str | int, header: Sequence[str], labels: tuple[str, ...]
     if isinstance(key, int) and not isinstance(key, bool):
         if 0 <= key < len(labels):
             return key
-        raise ImvoError(f"there is no column number {key} (counting from 0)", field=str(key))
+        raise intake_error("mapping.no_column_number", field=str(key), column=str(key))
     text = " ".join(str(key).split())
     if text in labels:
         return labels.index(text)
@@ -277,12 +275,13 @@ def _column_index(key: str | int, header: Sequence[str], labels: tuple[str, ...]
     if len(matches) == 1:
         return matches[0]
     if matches:
-        raise ImvoError(
-            f"more than one column is called {text!r}; name it by its label "
-            f"({', '.join(repr(labels[index]) for index in matches)})",
+        raise intake_error(
+            "mapping.ambiguous_column",
             field=text,
+            column=repr(text),
+            labels=", ".join(repr(labels[index]) for index in matches),
         )
-    raise ImvoError(f"there is no column {text!r}", field=text)
+    raise intake_error("mapping.no_column", field=text, column=repr(text))
 
 
 def _explicit_field(value: str | None, label: str) -> str | None:
@@ -292,8 +291,11 @@ def _explicit_field(value: str | None, label: str) -> str | None:
         return value
     field = field_for_header(value)
     if field is None:
-        raise ImvoError(
-            f"column {label!r} cannot hold {value!r}; the fields are {', '.join(FIELDS)}",
+        raise intake_error(
+            "mapping.unknown_field",
             field=label,
+            column=repr(label),
+            value=repr(value),
+            choices=", ".join(FIELDS),
         )
     return field

@@ -28,6 +28,7 @@ they are still accepted, since the matching step links them to one facility anyw
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import unicodedata
@@ -39,6 +40,13 @@ from typing import TypeVar
 from imvo.core.errors import ImvoError
 from imvo.core.intake.files import RawRow, RawTable
 from imvo.core.intake.headers import HeaderMapping
+from imvo.core.intake.messages import (
+    CodedValueError,
+    Param,
+    Params,
+    intake_error,
+    message_text,
+)
 
 _T = TypeVar("_T")
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -89,11 +97,18 @@ class SupplierRow:
 
 @dataclass(frozen=True)
 class RowError:
-    """One problem with one field of one row."""
+    """One problem with one field of one row.
+
+    `message` is the English text; `code` and `params` name it for a translation (see
+    `imvo.core.intake.messages`). Errors compare by row, field and message, which the code and
+    parameters determine.
+    """
 
     row: int
     field: str
     message: str
+    code: str = dataclasses.field(default="", compare=False)
+    params: Params = dataclasses.field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -128,15 +143,15 @@ def validate_rows(
     row could be accepted, and the column-mapping step must be done first.
     """
     if len(mapping.labels) != len(table.header):
-        raise ImvoError("the column mapping was made for another table", file=table.filename)
+        raise intake_error("mapping.other_table", file=table.filename)
     if mapping.missing:
-        names = ", ".join(field.replace("_", " ") for field in mapping.missing)
-        raise ImvoError(
-            f"no column holds the required {names}; the columns are "
-            f"{', '.join(repr(label) for label in mapping.labels)}",
+        raise intake_error(
+            "mapping.missing",
             file=table.filename,
             row=table.header_row,
             field=mapping.missing[0],
+            fields=",".join(mapping.missing),
+            columns=", ".join(repr(label) for label in mapping.labels),
         )
     accepted: list[SupplierRow] = []
     errors: list[RowError] = []
@@ -219,13 +234,15 @@ class _RowCheck:
             self._texts[name] = clean_text(self._value(name))
         return self._texts[name]
 
-    def _error(self, name: str, message: str) -> None:
-        self.errors.append(RowError(self.row.number, name, message))
+    def _error(self, name: str, code: str, params: Mapping[str, Param] | None = None) -> None:
+        values = tuple(sorted((params or {}).items()))
+        message = message_text(code, values)
+        self.errors.append(RowError(self.row.number, name, message, code, values))
 
     def _required(self, name: str) -> str | None:
         text = self._text(name)
         if text is None:
-            self._error(name, f"{name} is empty")
+            self._error(name, "row.empty", {"field": name})
         return text
 
     def _country(self) -> str | None:
@@ -235,7 +252,10 @@ class _RowCheck:
         try:
             return self.country_code(text)
         except ImvoError as exc:
-            self._error("country", exc.message)
+            if exc.code is None:  # a country_code of the caller's own, without codes
+                self.errors.append(RowError(self.row.number, "country", exc.message))
+            else:
+                self._error("country", exc.code, exc.params)
             return None
 
     def _parsed(self, name: str, parse: Callable[[str], _T]) -> _T | None:
@@ -244,8 +264,8 @@ class _RowCheck:
             return None
         try:
             return parse(text)
-        except ValueError as exc:
-            self._error(name, str(exc))
+        except CodedValueError as exc:
+            self._error(name, exc.code, exc.params)
             return None
 
     def _coordinates(self) -> tuple[float | None, float | None]:
@@ -254,11 +274,11 @@ class _RowCheck:
         has_latitude = self._text("latitude") is not None
         has_longitude = self._text("longitude") is not None
         if has_latitude and not has_longitude:
-            self._error("longitude", "longitude is empty while latitude is given")
+            self._error("longitude", "row.longitude_missing")
         elif has_longitude and not has_latitude:
-            self._error("latitude", "latitude is empty while longitude is given")
+            self._error("latitude", "row.latitude_missing")
         elif latitude == 0 and longitude == 0:
-            self._error("latitude", "0, 0 is not a location; leave unknown coordinates empty")
+            self._error("latitude", "row.zero_location")
         return latitude, longitude
 
 
@@ -278,20 +298,25 @@ def parse_longitude(text: str) -> float:
 def _coordinate(text: str, name: str, bound: int, hemispheres: str) -> float:
     match = _COORDINATE.fullmatch(text.replace("\u2212", "-").strip())
     if match is None:
-        raise ValueError(f"{name} {text!r} is not a number of decimal degrees")
+        raise CodedValueError("coordinate.not_number", field=name, value=repr(text))
     before, sign, number, after = match.groups()
     if before and after:
-        raise ValueError(f"{name} {text!r} names its hemisphere twice")
+        raise CodedValueError("coordinate.hemisphere_twice", field=name, value=repr(text))
     hemisphere = (before or after).upper()
     if hemisphere and hemisphere not in hemispheres:
-        raise ValueError(
-            f"{name} {text!r} has hemisphere {hemisphere}, not {hemispheres[0]} or {hemispheres[1]}"
+        raise CodedValueError(
+            "coordinate.wrong_hemisphere",
+            field=name,
+            value=repr(text),
+            hemisphere=hemisphere,
+            first=hemispheres[0],
+            second=hemispheres[1],
         )
     value = float(number.replace(",", "."))
     if sign == "-" or hemisphere in ("S", "W"):
         value = -value
     if not math.isfinite(value) or not -bound <= value <= bound:
-        raise ValueError(f"{name} {text!r} lies outside -{bound}..{bound}")
+        raise CodedValueError("coordinate.out_of_range", field=name, value=repr(text), bound=bound)
     return value
 
 
@@ -314,15 +339,15 @@ def parse_workers(text: str) -> WorkerCount:
     if band is not None:
         low, high = _whole_number(band.group(1), text), _whole_number(band.group(2), text)
         if low > high:
-            raise ValueError(f"workers {text!r} is a band whose low end exceeds its high end")
+            raise CodedValueError("workers.band_reversed", value=repr(text))
         return _bounded(WorkerCount(low, high), text)
     single = _WORKERS_SINGLE.fullmatch(folded)
     if single is not None:
         count = _whole_number(single.group(1), text)
         return _bounded(WorkerCount(count, None if single.group(2) else count), text)
     if re.match(r"\s*-\s*\d", folded):
-        raise ValueError(f"workers {text!r} is negative")
-    raise ValueError(f"workers {text!r} is not a whole number or a band such as 500-1000")
+        raise CodedValueError("workers.negative", value=repr(text))
+    raise CodedValueError("workers.not_count", value=repr(text))
 
 
 def _whole_number(digits: str, text: str) -> int:
@@ -334,12 +359,12 @@ def _whole_number(digits: str, text: str) -> int:
         return int(number)
     if _GROUPED.fullmatch(number):
         return int(re.sub(r"\D", "", number))
-    raise ValueError(f"workers {text!r} is not a whole number")
+    raise CodedValueError("workers.not_whole", value=repr(text))
 
 
 def _bounded(count: WorkerCount, text: str) -> WorkerCount:
     if max(count.low, count.high or 0) > MAX_WORKERS:
-        raise ValueError(f"workers {text!r} is more than {MAX_WORKERS:,}; is it a typo?")
+        raise CodedValueError("workers.too_many", value=repr(text), limit=MAX_WORKERS)
     return count
 
 
@@ -350,7 +375,7 @@ def parse_tier(text: str) -> int:
     """A supply-chain tier 0..9; raises ValueError with a message for the user."""
     match = _TIER.fullmatch(text.casefold().strip())
     if match is None:
-        raise ValueError(f"tier {text!r} is not a tier number such as 1, 'Tier 2' or 'T3'")
+        raise CodedValueError("tier.not_tier", value=repr(text))
     return int(match.group(1))
 
 

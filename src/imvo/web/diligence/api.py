@@ -539,7 +539,8 @@ class TemplateView(APIView):
             filename=upload.name or "template.xlsx",
         )
         code = status.HTTP_400_BAD_REQUEST if outcome.errors else status.HTTP_200_OK
-        return _json(outcome, code)
+        errors = [{"row": e.row, "field": e.field, "message": e.message} for e in outcome.errors]
+        return _json({"risks": outcome.risks, "actions": outcome.actions, "errors": errors}, code)
 
 
 class SubmissionRiskCheckView(APIView):

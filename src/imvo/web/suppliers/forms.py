@@ -15,24 +15,10 @@ from imvo.core.intake import FIELDS, REQUIRED_FIELDS
 from imvo.web.accounts.permissions import AnyUser, companies_visible_to, is_admin
 from imvo.web.registry.models import Covenant, Organisation, OrganisationKind
 from imvo.web.suppliers.jobs import TablePreview
+from imvo.web.suppliers.messages import FIELD_LABELS
 
 FIRST_YEAR = 2000
 
-FIELD_LABELS = {
-    "name": gettext_lazy("name"),
-    "address": gettext_lazy("address"),
-    "country": gettext_lazy("country"),
-    "city": gettext_lazy("city"),
-    "province": gettext_lazy("province or state"),
-    "postal_code": gettext_lazy("postal code"),
-    "latitude": gettext_lazy("latitude"),
-    "longitude": gettext_lazy("longitude"),
-    "product_types": gettext_lazy("product types"),
-    "processing_type": gettext_lazy("processing type"),
-    "workers": gettext_lazy("number of workers"),
-    "parent_company": gettext_lazy("parent company"),
-    "tier": gettext_lazy("tier"),
-}
 IGNORE = ""
 
 

@@ -33,6 +33,7 @@ from django.conf import settings
 
 from imvo.core.errors import ImvoError
 from imvo.core.intake.limits import MB, Limits
+from imvo.core.intake.messages import intake_error, message_text
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -83,10 +84,7 @@ def upload_read(token: str) -> bytes:
     try:
         return _upload_path(token).read_bytes()
     except FileNotFoundError:
-        raise ImvoError(
-            "the uploaded file is no longer kept (after a day it is removed); upload it again",
-            field="file",
-        ) from None
+        raise intake_error("upload.gone", field="file") from None
 
 
 def upload_discard(token: str) -> None:
@@ -112,7 +110,7 @@ def uploads_sweep(*, now: float | None = None, kept_for: timedelta = KEPT_FOR) -
 
 def _upload_path(token: str) -> Path:
     if not isinstance(token, str) or not TOKEN.fullmatch(token):
-        raise ImvoError("the uploaded file is not known here; upload it again", field="file")
+        raise intake_error("upload.unknown", field="file")
     return uploads_dir() / token
 
 
@@ -173,11 +171,7 @@ def table_preview(
         try:
             return future.result(timeout=WAIT_SECONDS)
         except BrokenProcessPool:
-            raise ImvoError(
-                "the file could not be read: reading it stopped the reader (is it damaged?)",
-                field="file",
-                file=filename,
-            ) from None
+            raise intake_error("file.reader_stopped", field="file", file=filename) from None
 
 
 def _preview(
@@ -310,10 +304,10 @@ def import_job_run(job_id: int, *, matcher: Matcher | None = None) -> None:
             limits=upload_limits(),
         )
     except ImvoError as error:
-        _job_fail(job, _problem(error), field=error.field or "")
+        _job_fail(job, _problem(error), field=error.field or "", problem=_problem_named(error))
     except Exception:
         logger.exception("import job %s failed", job_id)
-        _job_fail(job, "the import failed because of an error on our side; nothing was saved")
+        _job_fail(job, message_text("import.failed"), problem={"code": "import.failed"})
     else:
         job.status = ImportJobStatus.DONE
         job.supplier_list = supplier_list
@@ -343,12 +337,22 @@ def _problem(error: ImvoError) -> str:
     return f"{': '.join(where)}: {error.message}" if where else error.message
 
 
-def _job_fail(job: ImportJob, message: str, *, field: str = "") -> None:
+def _problem_named(error: ImvoError) -> dict[str, Any]:
+    """The problem by code, parameters, file and row, for the status page to translate."""
+    if error.code is None:
+        return {}
+    return {"code": error.code, "params": error.params, "file": error.file, "row": error.row}
+
+
+def _job_fail(
+    job: ImportJob, message: str, *, field: str = "", problem: dict[str, Any] | None = None
+) -> None:
     from imvo.web.suppliers.models import ImportJobStatus
 
     job.status = ImportJobStatus.FAILED
     job.message = message[:2000]
     job.field = field[:100]
+    job.problem = problem or {}
     _job_finish(job)
 
 

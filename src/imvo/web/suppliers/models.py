@@ -170,7 +170,8 @@ class SupplierRow(models.Model):
 
     `number` is the row number a spreadsheet program shows (the header is row 1). `raw` holds
     the row's values in the list's column order (JSON objects do not keep their key order in
-    PostgreSQL). `errors` is a list of {field, message}; a row with errors is rejected.
+    PostgreSQL). `errors` is a list of {field, message, code, params} (rows stored before codes
+    have only field and message); a row with errors is rejected.
     """
 
     supplier_list = models.ForeignKey(SupplierList, on_delete=models.CASCADE, related_name="rows")
@@ -349,7 +350,8 @@ class ImportJob(models.Model):
 
     The uploaded bytes wait under `VAR_DIR / "uploads"` by `token` until the worker reads them;
     `done` and `total` count the rows matched so far. A failed job keeps the problem in
-    `message` (and `field`), and no list; a finished one points to its `supplier_list`.
+    `message` (English, and `field`; `problem` names it by code for a translation), and no
+    list; a finished one points to its `supplier_list`.
     """
 
     status = models.CharField(
@@ -369,6 +371,8 @@ class ImportJob(models.Model):
     total = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True)
     field = models.CharField(max_length=100, blank=True)
+    # The failure's message code, parameters, file and row, to show it in the page's language.
+    problem = models.JSONField(default=dict, blank=True)
     supplier_list = models.ForeignKey(
         SupplierList, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -63,9 +63,8 @@ def supplier_list_summary(supplier_list: SupplierList) -> dict[str, Any]:
     """
     rows = supplier_list.rows.order_by("number")
     errors = [
-        {"row": number, "field": error.get("field"), "message": error.get("message")}
-        for number, row_errors in rows.filter(accepted=False).values_list("number", "errors")
-        for error in row_errors
+        {"row": error["row"], "field": error["field"], "message": error["message"]}
+        for error in supplier_list_row_errors(supplier_list)
     ]
     duplicates = [
         {"row": number, "duplicate_of": first}
@@ -90,6 +89,23 @@ def supplier_list_summary(supplier_list: SupplierList) -> dict[str, Any]:
         "errors": errors,
         "duplicate_rows": duplicates,
     }
+
+
+def supplier_list_row_errors(supplier_list: SupplierList) -> list[dict[str, Any]]:
+    """Every problem of every rejected row, in row order: {row, field, message, code, params};
+    `code` is None (and `params` empty) for rows stored before messages had codes."""
+    rows = supplier_list.rows.filter(accepted=False).order_by("number")
+    return [
+        {
+            "row": number,
+            "field": error.get("field"),
+            "message": error.get("message"),
+            "code": error.get("code") or None,
+            "params": error.get("params") or {},
+        }
+        for number, row_errors in rows.values_list("number", "errors")
+        for error in row_errors
+    ]
 
 
 def supplier_row_raw(row: SupplierRow) -> dict[str, str]:

@@ -34,6 +34,7 @@ from imvo.core.intake import (
     validate_rows,
 )
 from imvo.core.intake import SupplierRow as CleanRow
+from imvo.core.intake.messages import intake_error
 from imvo.core.matching.records import FacilityRecord, record_key
 from imvo.web.registry.models import Covenant, Organisation, OrganisationKind
 from imvo.web.suppliers.models import (
@@ -225,16 +226,22 @@ def _header_mapping(
         header_mapping = map_headers(table.header, mapping)
     except ImvoError as error:
         raise ImvoError(
-            error.message, field=error.field, file=table.filename, row=table.header_row
+            error.message,
+            field=error.field,
+            file=table.filename,
+            row=table.header_row,
+            code=error.code,
+            params=error.params,
         ) from None
     if header_mapping.missing:
-        missing = ", ".join(field.replace("_", " ") for field in header_mapping.missing)
-        unknown = ", ".join(repr(label) for label in header_mapping.unknown) or "none"
-        raise ImvoError(
-            f"no column holds the required {missing}; columns not recognised: {unknown}",
+        unknown = ", ".join(repr(label) for label in header_mapping.unknown)
+        raise intake_error(
+            "mapping.missing_unrecognised" if unknown else "mapping.missing_all_recognised",
             field=header_mapping.missing[0],
             file=table.filename,
             row=table.header_row,
+            fields=",".join(header_mapping.missing),
+            **({"unknown": unknown} if unknown else {}),
         )
     return header_mapping
 
@@ -290,9 +297,16 @@ def _rows_build(
 ) -> dict[int, SupplierRow]:
     """Every row of the file, unsaved: rejected rows with their errors, accepted ones cleaned."""
     accepted = {clean.number: clean for clean in intake.accepted}
-    errors: dict[int, list[dict[str, str]]] = defaultdict(list)
+    errors: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for error in intake.errors:
-        errors[error.row].append({"field": error.field, "message": error.message})
+        errors[error.row].append(
+            {
+                "field": error.field,
+                "message": error.message,
+                "code": error.code,
+                "params": dict(error.params),
+            }
+        )
     duplicates = {duplicate.row: duplicate.duplicate_of for duplicate in intake.duplicates}
     rows: dict[int, SupplierRow] = {}
     for raw in table.rows:

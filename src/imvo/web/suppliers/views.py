@@ -50,6 +50,7 @@ from imvo.web.suppliers.jobs import (
     upload_read,
     upload_stage,
 )
+from imvo.web.suppliers.messages import error_text, job_problem_text, row_errors_shown, text
 from imvo.web.suppliers.models import (
     Facility,
     ImportJob,
@@ -61,6 +62,7 @@ from imvo.web.suppliers.selectors import (
     facility_resolve,
     review_dict,
     reviews_visible_to,
+    supplier_list_row_errors,
     supplier_list_summary,
     supplier_list_versions,
     supplier_lists_visible_to,
@@ -153,8 +155,7 @@ def _too_large_message() -> str:
 
 
 def _file_problem(filename: str, error: ImvoError) -> str:
-    where = [part for part in (filename, f"row {error.row}" if error.row else None) if part]
-    return f"{': '.join(where)}: {error.message}"
+    return error_text(error, file=filename)
 
 
 def _upload_render(
@@ -204,7 +205,7 @@ def upload_columns(request: HttpRequest) -> HttpResponse:
         try:
             map_headers(preview.headers, explicit)
         except ImvoError as error:
-            mapping_form.add_error(None, error.message)
+            mapping_form.add_error(None, text(error.code, error.params, error.message))
         else:
             return _job_begin(request, preview, mapping=mapping_form.mapping())
     context = {
@@ -258,7 +259,7 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
     )
     done, total = import_job_progress(found)
     summary = (
-        supplier_list_summary(found.supplier_list)
+        _summary_shown(found.supplier_list)
         if found.status == ImportJobStatus.DONE and found.supplier_list is not None
         else None
     )
@@ -269,6 +270,7 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
         "percent": round(100 * done / total) if total else 0,
         "ended": found.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED),
         "summary": summary,
+        "problem": job_problem_text(found.problem, found.message),
     }
     template = "suppliers/_job_status.html" if _htmx(request) else "suppliers/job.html"
     response = render(request, template, context)
@@ -308,10 +310,17 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "list": found,
-        "summary": supplier_list_summary(found),
+        "summary": _summary_shown(found),
         "versions": supplier_list_versions(company=found.company, year=found.year),
     }
     return render(request, "suppliers/list_detail.html", context)
+
+
+def _summary_shown(supplier_list: SupplierList) -> dict[str, Any]:
+    """The list's summary with its row errors in the page's language."""
+    summary = supplier_list_summary(supplier_list)
+    summary["errors"] = row_errors_shown(supplier_list_row_errors(supplier_list))
+    return summary
 
 
 # --------------------------------------------------------------------------------------------
