@@ -13,13 +13,12 @@ reported twice: the process's maximum resident set size, and the peak of Python 
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import sys
-import tempfile
 import time
 import tracemalloc
-from pathlib import Path
+
+from scratch_database import scratch_database
 
 
 def main() -> None:
@@ -28,20 +27,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="loads replacing the population")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="imvo-bench-") as folder:
-        # Before Django reads its settings: a throwaway database and var/ folder of our own.
-        os.environ["IMVO_VAR_DIR"] = folder
-        os.environ["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imvo.web.settings")
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        from imvo.web.registry.services import demo_load, reference_load
-
-        call_command("migrate", verbosity=0)
-        reference_load()
+    with scratch_database():
+        from imvo.web.registry.services import demo_load
 
         started = time.perf_counter()
         counts = demo_load(seed=args.seed)

@@ -15,13 +15,12 @@ the process's maximum resident set size.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import resource
 import statistics
-import tempfile
 import time
-from pathlib import Path
+
+from scratch_database import scratch_database
 
 
 def main() -> None:
@@ -31,19 +30,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=5)
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="imvo-bench-") as folder:
-        os.environ["IMVO_VAR_DIR"] = folder
-        os.environ["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imvo.web.settings")
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        from imvo.web.registry.services import reference_load
-
-        call_command("migrate", verbosity=0)
-        reference_load()
+    with scratch_database():
         started = time.perf_counter()
         names = _publish(args.facilities, args.seed)
         print(f"wrote a release of {args.facilities:,} facilities in {_since(started)}")
