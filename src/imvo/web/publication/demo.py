@@ -85,7 +85,7 @@ def supplier_lists_demo_load(
         matcher = matcher if matcher is not None else _RegistryTables().match
         rows = 0
         for done, item in enumerate(made.lists):
-            if done % 50 == 0:
+            if done and done % 50 == 0:
                 statistics_refresh()  # let the planner see the rows written so far
             supplier_list_import(
                 company=companies[item.company],

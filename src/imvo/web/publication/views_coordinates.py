@@ -30,8 +30,8 @@ from imvo.web.countries import country_name
 from imvo.web.publication import selectors
 from imvo.web.publication.models import CoordinateVerdict
 from imvo.web.publication.services import coordinates_resolve
-from imvo.web.publication.views_leverage import open_reviews
 from imvo.web.registry.models import Covenant
+from imvo.web.suppliers.selectors import open_reviews
 
 
 def covenants_in_scope(user: AnyUser) -> Iterable[Covenant] | None:

@@ -32,7 +32,6 @@ from imvo.core.errors import ImvoError
 from imvo.core.exports import export_write
 from imvo.web.accounts.permissions import (
     AnyUser,
-    administers_any_covenant,
     can_edit_company,
     companies_of,
     companies_visible_to,
@@ -46,7 +45,7 @@ from imvo.web.publication import selectors
 from imvo.web.publication.services import consent_give, consent_withdraw
 from imvo.web.registry.models import Covenant, Organisation, OrganisationKind
 from imvo.web.suppliers.models import SupplierList
-from imvo.web.suppliers.selectors import reviews_visible_to
+from imvo.web.suppliers.selectors import open_reviews
 
 PAGE_SIZE = 50
 CONSENT_ACTIONS = ("give", "withdraw")
@@ -80,11 +79,6 @@ def field_label(field: str | None) -> str:
 
 def _problem(error: ImvoError) -> dict[str, str]:
     return {"field": error.field or "", "label": field_label(error.field), "message": error.message}
-
-
-def open_reviews(user: AnyUser) -> int | None:
-    """For the suppliers menu: how many reviews the user decides; None when it decides none."""
-    return reviews_visible_to(user).count() if administers_any_covenant(user) else None
 
 
 def _csv_response(records: list[Any], record_type: type[Any], filename: str) -> HttpResponse:

@@ -19,6 +19,7 @@ from imvo.core.facility_ids import facility_id_normalise
 from imvo.core.matching.engine import Decisions
 from imvo.core.matching.records import FacilityRecord
 from imvo.web.accounts.permissions import (
+    administers_any_covenant,
     companies_administered_by,
     company_objects_visible_to,
     covenants_administered_by,
@@ -431,6 +432,12 @@ def supplier_lists_visible_to(user: Any) -> QuerySet[SupplierList]:
     return company_objects_visible_to(
         user, SupplierList.objects.select_related("company", "covenant")
     ).order_by("company__name", "-year", "-version")
+
+
+def open_reviews(user: Any) -> int | None:
+    """For the suppliers menu: how many open reviews the user decides; None for a user who
+    decides none."""
+    return reviews_visible_to(user).count() if administers_any_covenant(user) else None
 
 
 def reviews_visible_to(user: Any) -> QuerySet[MatchReview]:

@@ -60,6 +60,7 @@ from imvo.web.suppliers.models import (
 )
 from imvo.web.suppliers.selectors import (
     facility_resolve,
+    open_reviews,
     review_dict,
     reviews_visible_to,
     supplier_list_row_errors,
@@ -296,7 +297,7 @@ def lists(request: HttpRequest) -> HttpResponse:
         )[:20]
         if stored_user(request.user) is not None
         else [],
-        "open_reviews": _open_reviews(request.user),
+        "open_reviews": open_reviews(request.user),
     }
     return render(request, "suppliers/lists.html", context)
 
@@ -326,13 +327,6 @@ def _summary_shown(supplier_list: SupplierList) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------
 # The review queue
 # --------------------------------------------------------------------------------------------
-
-
-def _open_reviews(user: AnyUser) -> int | None:
-    """How many open reviews the user decides; None for a user who decides none."""
-    if not administers_any_covenant(user):
-        return None
-    return reviews_visible_to(user).count()
 
 
 @require_safe
