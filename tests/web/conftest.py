@@ -181,6 +181,14 @@ def static_root() -> None:
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
+@pytest.fixture(autouse=True)
+def tasks_immediate(settings: Any) -> None:
+    """Background work runs within the request, as `IMVO_TASKS=immediate` has it; the tests of
+    the worker itself (tests/web/work/test_worker.py) queue it in the database instead."""
+    settings.IMVO_TASKS = "immediate"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def cast(db: None) -> Cast:
     return build_cast()

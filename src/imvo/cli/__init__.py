@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import click
 
-from imvo.cli import publication, registry, suppliers, users  # noqa: F401  (register commands)
+from imvo.cli import publication, registry, suppliers, users, work  # noqa: F401  (register commands)
 from imvo.cli.base import cli, fail, one_line
 
 __all__ = ["cli", "main"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 from datetime import date
+from types import FrameType
 
 import click
 
@@ -22,22 +24,40 @@ from imvo.cli.base import (
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
-def serve(host: str, port: int, threads: int) -> None:
-    """Serve the web app with a production WSGI server (waitress)."""
+@click.option(
+    "--worker/--no-worker",
+    default=True,
+    show_default=True,
+    help="Also run a background worker (`imvo worker`), started again should it die.",
+)
+def serve(host: str, port: int, threads: int, worker: bool) -> None:
+    """Serve the web app with a production WSGI server (waitress), and a background worker."""
     django_setup()
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
+    from django.conf import settings
 
-    with database():
-        executor = MigrationExecutor(connection)
-        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-            raise click.ClickException("the database is not up to date: run `imvo migrate` first")
+    from imvo.cli.work import Supervisor, database_ready, worker_command
+
+    database_ready()
     import waitress
 
     from imvo.web.wsgi import application
 
+    supervisor = (
+        Supervisor(worker_command()) if worker and settings.IMVO_TASKS == "database" else None
+    )
+    if supervisor is not None:
+        supervisor.start()
+        signal.signal(signal.SIGTERM, _stop_serving)  # let `finally` stop the worker
     click.echo(f"IMVO Monitor on http://{host}:{port}/ (Ctrl+C stops)")
-    waitress.serve(application, host=host, port=port, threads=threads, ident="imvo")
+    try:
+        waitress.serve(application, host=host, port=port, threads=threads, ident="imvo")
+    finally:
+        if supervisor is not None:
+            supervisor.stop()
+
+
+def _stop_serving(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 @cli.command()

@@ -31,8 +31,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "imvo.web.registry",
     "imvo.web.accounts",
+    "imvo.web.work",
     "imvo.web.suppliers",
     "imvo.web.diligence",
     "imvo.web.publication",
@@ -79,12 +82,15 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The background import writes through its own connection while the web app writes too:
-    # wait for the lock rather than fail, take it when a transaction starts (no deadlock when
-    # a read turns into a write), and let readers (the status page) read during a long import.
+    # wait for the lock rather than fail (SQLite's busy handler tries again and again, for up
+    # to 10 s, well within a request's patience; imports write in transactions of well under
+    # a second), take it when a transaction starts (no deadlock when a read turns into a
+    # write), let readers read during an import (WAL), and sync once per checkpoint rather
+    # than once per commit (NORMAL: safe in WAL mode, a commit may only be lost on power loss).
     DATABASES["default"]["OPTIONS"] = {
-        "timeout": 30,
+        "timeout": 10,
         "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         **DATABASES["default"].get("OPTIONS", {}),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -128,16 +134,28 @@ DEFAULT_FROM_EMAIL = os.environ.get("IMVO_DEFAULT_FROM_EMAIL", "IMVO Monitor <no
 IMVO_MAP_TILES = os.environ.get("IMVO_MAP_TILES", "")
 IMVO_MAP_ATTRIBUTION = os.environ.get("IMVO_MAP_ATTRIBUTION", "")
 
-# Supplier-list uploads (imvo.web.suppliers): how large a file may be, and how imports run:
-# "process" (a worker process of its own, memory-limited; the default), "thread" or "inline"
-# (within the request; for tests).
+# Supplier-list uploads (imvo.web.suppliers): how large a file may be; the memory limit of the
+# background worker (`imvo worker`) and of the process that previews an upload, since a hostile
+# workbook can make the spreadsheet reader abort its whole process.
 IMVO_UPLOAD_MAX_MB = env_int("IMVO_UPLOAD_MAX_MB", 20)
-IMVO_IMPORT_JOBS = os.environ.get("IMVO_IMPORT_JOBS", "") or "process"
-if IMVO_IMPORT_JOBS not in {"process", "thread", "inline"}:
-    raise ImproperlyConfigured(
-        f"IMVO_IMPORT_JOBS must be process, thread or inline, not {IMVO_IMPORT_JOBS!r}"
-    )
 IMVO_IMPORT_MEMORY_MB = env_int("IMVO_IMPORT_MEMORY_MB", 4096)
+
+# Background work (imvo.web.work): "database" queues it in the database for `imvo worker`
+# (django-tasks-db); "immediate" runs it within the request (tests, one-off scripts). A running
+# piece whose heartbeat is older than IMVO_WORK_STALE_SECONDS is taken for dead and tried
+# again, up to IMVO_WORK_ATTEMPTS attempts in all.
+IMVO_TASKS = os.environ.get("IMVO_TASKS", "") or "database"
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if IMVO_TASKS not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"IMVO_TASKS must be database or immediate, not {IMVO_TASKS!r}")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[IMVO_TASKS]}}
+IMVO_WORK_STALE_SECONDS = env_int("IMVO_WORK_STALE_SECONDS", 30)
+IMVO_WORK_ATTEMPTS = env_int("IMVO_WORK_ATTEMPTS", 3)
+if IMVO_WORK_STALE_SECONDS < 1 or IMVO_WORK_ATTEMPTS < 1:
+    raise ImproperlyConfigured("IMVO_WORK_STALE_SECONDS and IMVO_WORK_ATTEMPTS must be 1 or more")
 # Small form fields only in memory; an uploaded file beyond this goes to a temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -9,5 +9,6 @@ urlpatterns = [
     path("suppliers/", include("imvo.web.suppliers.urls")),
     path("diligence/", include("imvo.web.diligence.web_urls")),
     path("open-data/", include("imvo.web.publication.web_urls")),
+    path("work/", include("imvo.web.work.urls")),
     path("", include("imvo.web.registry.urls")),
 ]

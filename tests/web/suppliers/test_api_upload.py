@@ -21,7 +21,6 @@ URL = "/api/v1/supplier-lists/"
 
 @pytest.fixture(autouse=True)
 def inline_jobs(settings: Any, tmp_path: Path) -> Iterator[None]:
-    settings.IMVO_IMPORT_JOBS = "inline"
     settings.VAR_DIR = tmp_path
     yield
 

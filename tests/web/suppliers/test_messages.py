@@ -46,7 +46,6 @@ BROKEN_ROWS = [
 
 @pytest.fixture(autouse=True)
 def inline_jobs(settings: Any, tmp_path: Path) -> Iterator[None]:
-    settings.IMVO_IMPORT_JOBS = "inline"
     settings.VAR_DIR = tmp_path
     yield
     translation.deactivate()

@@ -40,7 +40,6 @@ COLUMNS = "/suppliers/upload/columns/"
 
 @pytest.fixture(autouse=True)
 def inline_jobs(settings: Any, tmp_path: Path) -> Iterator[None]:
-    settings.IMVO_IMPORT_JOBS = "inline"
     settings.VAR_DIR = tmp_path
     with translation.override("en"):
         yield
@@ -452,16 +451,14 @@ def test_dashboard_links_the_secretariat_to_its_open_reviews_and_nobody_else(
 # ---- the background path -------------------------------------------------------------------
 
 
-def test_a_job_in_a_background_thread_reaches_done_with_the_summary(
-    live_cast: Any, settings: Any
-) -> None:
+def test_a_queued_job_reaches_done_with_the_summary(live_cast: Any, settings: Any) -> None:
     job = import_job_create(
         company=live_cast.zeeman,
         year=2018,
         token=upload_stage(csv_bytes(HEMA_ROWS)),
         filename="hema.csv",
     )
-    finished = import_job_start(job, mode="thread", wait=True)
+    finished = import_job_start(job, wait=True)
 
     assert finished.status == ImportJobStatus.DONE, finished.message
     assert finished.supplier_list is not None
@@ -470,56 +467,18 @@ def test_a_job_in_a_background_thread_reaches_done_with_the_summary(
     assert uploads(settings) == []
 
 
-def test_a_failed_background_job_keeps_the_problem_and_writes_nothing(
-    live_cast: Any, settings: Any
-) -> None:
+def test_a_failed_job_keeps_the_problem_and_writes_nothing(live_cast: Any, settings: Any) -> None:
     job = import_job_create(
         company=live_cast.zeeman,
         year=2018,
         token=upload_stage(csv_bytes([["Naam", "Adres"], ["x", "y"]])),
         filename="no-country.csv",
     )
-    finished = import_job_start(job, mode="thread", wait=True)
+    finished = import_job_start(job, wait=True)
 
     assert finished.status == ImportJobStatus.FAILED
     assert finished.message.startswith(
         "no-country.csv: row 1: no column holds the required country"
     )
     assert finished.field == "country"
-    assert SupplierList.objects.count() == 0
-
-
-@pytest.mark.postgres
-def test_a_job_in_a_worker_process_reaches_done_with_the_summary(
-    live_cast: Any, settings: Any
-) -> None:
-    job = import_job_create(
-        company=live_cast.zeeman,
-        year=2018,
-        token=upload_stage(csv_bytes(HEMA_ROWS)),
-        filename="hema.csv",
-    )
-    finished = import_job_start(job, mode="process", wait=True)
-
-    assert finished.status == ImportJobStatus.DONE, finished.message
-    assert finished.supplier_list is not None
-    assert finished.supplier_list.new_count == 4
-    assert uploads(settings) == []
-
-
-@pytest.mark.postgres
-def test_a_worker_process_that_dies_leaves_a_failed_job_naming_the_file(
-    live_cast: Any, settings: Any
-) -> None:
-    settings.IMVO_IMPORT_MEMORY_MB = 16  # too little even to start Python's imports
-    job = import_job_create(
-        company=live_cast.zeeman,
-        year=2018,
-        token=upload_stage(csv_bytes(HEMA_ROWS)),
-        filename="hema.csv",
-    )
-    finished = import_job_start(job, mode="process", wait=True)
-
-    assert finished.status == ImportJobStatus.FAILED
-    assert finished.message.startswith("hema.csv: the import stopped")
     assert SupplierList.objects.count() == 0

@@ -6,3 +6,8 @@ class PublicationConfig(AppConfig):
     name = "imvo.web.publication"
     label = "publication"
     verbose_name = _("Publication")
+
+    def ready(self) -> None:
+        from imvo.web.publication.jobs import work_kinds_register
+
+        work_kinds_register()

@@ -12,7 +12,6 @@ from collections import Counter
 from typing import Any
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,8 +29,8 @@ from imvo.web.accounts.permissions import (
 )
 from imvo.web.countries import country_name
 from imvo.web.publication import selectors
+from imvo.web.publication.jobs import release_publish_start
 from imvo.web.publication.models import Release
-from imvo.web.publication.services import release_publish
 from imvo.web.registry.selectors import localized_name
 
 PAGE_SIZE = 50
@@ -267,7 +266,8 @@ def release_index(request: HttpRequest) -> HttpResponse:
 @require_POST
 @secretariat_required
 def release_publish_view(request: HttpRequest) -> HttpResponse:
-    """Publish a covenant's list for a year (the service checks the secretariat and audits)."""
+    """Queue the publication of a covenant's list for a year (the service checks the
+    secretariat and audits when it runs)."""
     slug = request.POST.get("covenant", "").strip()
     covenant = covenants_administered_by(request.user).filter(slug=slug).first()
     if covenant is None:
@@ -279,22 +279,14 @@ def release_publish_view(request: HttpRequest) -> HttpResponse:
             "value": year_text[:10]
         }
     else:
+        # Publishing reads and writes every facility of the covenant: background work, whose
+        # status page says when the release is there (or why not).
         try:
-            release = release_publish(covenant=covenant, year=int(year_text), user=request.user)
+            work = release_publish_start(covenant=covenant, year=int(year_text), user=request.user)
         except ImvoError as failure:
             error = failure.message
         else:
-            messages.success(
-                request,
-                _("Published %(covenant)s %(year)s, version %(version)s: %(count)s facilities.")
-                % {
-                    "covenant": covenant.short_name,
-                    "year": release.year,
-                    "version": release.version,
-                    "count": release.facility_count,
-                },
-            )
-            return redirect("publication:releases")
+            return redirect("work:status", pk=work.pk)
     context = {
         **_releases_context(request),
         "error": error,

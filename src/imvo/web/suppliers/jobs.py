@@ -1,18 +1,16 @@
 """Supplier-list uploads waiting between steps, and their import in the background.
 
 An upload is kept under `VAR_DIR / "uploads"` by a random token (never by a name or path the
-client sends) until it is imported or a day has passed. The import runs as an `ImportJob`:
-by default in a worker process of its own, started with the "spawn" method and limited in
-memory, because a hostile workbook can make the spreadsheet reader abort its whole process;
-the web process only watches it. `IMVO_IMPORT_JOBS` may choose a thread or the request itself
-("inline", for tests) instead.
+client sends) until it is imported or a day has passed. The import runs as an `ImportJob`
+through the background work of `imvo.web.work` (kind "suppliers.import"): a task of
+django-tasks that `imvo worker` runs, memory-limited, because a hostile workbook can make the
+spreadsheet reader abort its whole process; a worker that dies is noticed by the recovery
+sweep, which removes the half-imported list and tries again or fails the job with a reason.
+How far the matching got is stored in the database, in the work and the job.
 
-How far the matching got is written to a small file beside the upload, not to the database:
-the import holds one write transaction from the first row to the last, and SQLite allows no
-second writer meanwhile.
-
-This module is imported by the spawned worker before Django is set up, so the models are
-imported inside the functions that need them.
+The preview of an upload runs in a spawned, memory-limited process of its own for the same
+reason (with the immediate backend of the tests: in the request). That process imports this
+module before Django is set up, so the models are imported inside the functions that need them.
 """
 
 from __future__ import annotations
@@ -21,7 +19,6 @@ import logging
 import os
 import re
 import secrets
-import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -40,7 +37,8 @@ if TYPE_CHECKING:
 
     from imvo.web.registry.models import Covenant, Organisation
     from imvo.web.suppliers.models import ImportJob
-    from imvo.web.suppliers.services import Matcher
+    from imvo.web.work.kinds import Progress
+    from imvo.web.work.models import Work
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +46,8 @@ TOKEN = re.compile(r"[A-Za-z0-9_-]{40,64}")
 KEPT_FOR = timedelta(days=1)
 SAMPLE_ROWS = 3
 WAIT_SECONDS = 300  # the longest a request waits for a job (the API's ?wait=true)
-PROGRESS_EVERY = 0.5  # seconds between two writes of the progress file
-MODES = ("process", "thread", "inline")
+IMPORT_KIND = "suppliers.import"
+DEDUPLICATE_KIND = "suppliers.deduplicate"
 
 
 # --------------------------------------------------------------------------------------------
@@ -88,10 +86,8 @@ def upload_read(token: str) -> bytes:
 
 
 def upload_discard(token: str) -> None:
-    """Remove an upload and its progress file (nothing happens when they are gone)."""
-    path = _upload_path(token)
-    path.unlink(missing_ok=True)
-    _progress_path(token).unlink(missing_ok=True)
+    """Remove an upload (nothing happens when it is gone)."""
+    _upload_path(token).unlink(missing_ok=True)
 
 
 def uploads_sweep(*, now: float | None = None, kept_for: timedelta = KEPT_FOR) -> int:
@@ -112,10 +108,6 @@ def _upload_path(token: str) -> Path:
     if not isinstance(token, str) or not TOKEN.fullmatch(token):
         raise intake_error("upload.unknown", field="file")
     return uploads_dir() / token
-
-
-def _progress_path(token: str) -> Path:
-    return _upload_path(token).with_suffix(".progress")
 
 
 # --------------------------------------------------------------------------------------------
@@ -153,13 +145,14 @@ class TablePreview:
 def table_preview(
     data: bytes, *, filename: str, sheet: str | None = None, limits: Limits | None = None
 ) -> TablePreview:
-    """Read a file's header and first rows, in a worker process when imports run in one.
+    """Read a file's header and first rows, in a memory-limited process of its own when work
+    runs in the background.
 
     Raises ImvoError naming the file when it cannot be read or breaks the limits, also when
     the reader brought its worker process down.
     """
     chosen = limits or upload_limits()
-    if _mode() != "process":
+    if settings.IMVO_TASKS == "immediate":
         return _preview(data, filename, sheet, chosen, None)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -181,7 +174,7 @@ def _preview(
     from imvo.core.intake import map_headers, read_table
 
     if memory is not None:
-        _memory_limit(memory)
+        memory_limit(memory)
     table = read_table(data, filename=filename, sheet=sheet, limits=limits)
     try:
         mapping = map_headers(table.header)
@@ -242,118 +235,204 @@ def import_job_create(
     )
 
 
-def import_job_start(
-    job: ImportJob, *, wait: bool = False, mode: str | None = None, matcher: Matcher | None = None
-) -> ImportJob:
-    """Start the import the way `IMVO_IMPORT_JOBS` says (or `mode`); with `wait`, return only
-    when it has finished. Returns the job as it is then.
+def import_job_start(job: ImportJob, *, wait: bool = False) -> ImportJob:
+    """Queue the job's import as background work; with `wait`, return only when it has ended
+    (or after `WAIT_SECONDS`). Returns the job as it is then."""
+    from imvo.web.work.services import work_enqueue
 
-    `matcher` replaces the matching engine; only where the job runs in this process.
-    """
-    chosen = mode or _mode()
-    if chosen not in MODES:
-        raise ValueError(f"unknown import job mode {chosen!r}")
-    if chosen == "inline":
-        import_job_run(job.pk, matcher=matcher)
-    elif chosen == "thread":
-        thread = threading.Thread(
-            target=_thread_main, args=(job.pk, matcher), name=f"import-job-{job.pk}", daemon=True
-        )
-        thread.start()
-        if wait:
-            thread.join(WAIT_SECONDS)
-    else:
-        watcher = _process_start(job.pk)
-        if wait:
-            watcher.join(WAIT_SECONDS)
+    work_enqueue(kind=IMPORT_KIND, subject=str(job.pk), params={"job": job.pk}, user=job.created_by)
     job.refresh_from_db()
+    if wait:
+        job = import_job_wait(job, seconds=WAIT_SECONDS)
     return job
 
 
-def import_job_run(job_id: int, *, matcher: Matcher | None = None) -> None:
-    """Run a queued job to its end, done or failed; the worker's whole work."""
+def import_job_wait(job: ImportJob, *, seconds: float, every: float = 0.25) -> ImportJob:
+    """The job once it has ended, or as it is after `seconds`."""
+    from imvo.web.suppliers.models import ImportJobStatus
+
+    deadline = time.monotonic() + seconds
+    while job.status not in (ImportJobStatus.DONE, ImportJobStatus.FAILED):
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(every)
+        job.refresh_from_db()
+    return job
+
+
+def import_job_work(job: ImportJob) -> Work | None:
+    """The background work of the job (its latest, should there be more)."""
+    from imvo.web.work.selectors import work_latest
+
+    return work_latest(kind=IMPORT_KIND, subject=str(job.pk))
+
+
+def import_job_progress(job: ImportJob) -> tuple[int, int]:
+    """Rows matched so far and in all."""
+    return job.done, job.total
+
+
+def import_job_run(work: Work, progress: Progress) -> dict[str, Any]:
+    """The work of kind "suppliers.import": import the job's upload, done or failed."""
     from django.db import transaction
 
     from imvo.web.suppliers.models import ImportJob, ImportJobStatus
     from imvo.web.suppliers.services import supplier_list_import
 
+    job_id = int(work.params["job"])
     with transaction.atomic():
-        # No select_related here: PostgreSQL cannot lock the nullable side of an outer join.
-        job = (
-            ImportJob.objects.select_for_update()
-            .filter(pk=job_id, status=ImportJobStatus.QUEUED)
-            .first()
-        )
-        if job is None:
-            return  # started already, by another worker
+        job = ImportJob.objects.select_for_update().get(pk=job_id)
         job.status = ImportJobStatus.RUNNING
-        job.save(update_fields=["status"])
-    reporter = _ProgressFile(job.token)
-    try:
-        supplier_list = supplier_list_import(
-            company=job.company,
-            year=job.year,
-            covenant=job.covenant,
-            data=upload_read(job.token),
-            filename=job.filename,
-            sheet=job.sheet or None,
-            mapping=job.mapping or None,
-            uploaded_by=job.created_by,
-            progress=reporter,
-            matcher=matcher,
-            limits=upload_limits(),
-        )
-    except ImvoError as error:
-        _job_fail(job, _problem(error), field=error.field or "", problem=_problem_named(error))
-    except Exception:
-        logger.exception("import job %s failed", job_id)
-        _job_fail(job, message_text("import.failed"), problem={"code": "import.failed"})
-    else:
-        job.status = ImportJobStatus.DONE
-        job.supplier_list = supplier_list
-        job.total = supplier_list.row_count
-        job.done = supplier_list.row_count
-        _job_finish(job)
-    finally:
-        upload_discard(job.token)
+        job.done = job.total = 0
+        job.save(update_fields=["status", "done", "total"])
 
+    def job_progress(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job_id).update(done=done, total=total)
 
-def import_job_progress(job: ImportJob) -> tuple[int, int]:
-    """Rows matched so far and in all, while the job runs; from the job when it has ended."""
-    from imvo.web.suppliers.models import ImportJobStatus
-
-    if job.status != ImportJobStatus.RUNNING:
-        return job.done, job.total
-    try:
-        done, total = _progress_path(job.token).read_text(encoding="ascii").split()
-        return int(done), int(total)
-    except (OSError, ValueError):
-        return 0, 0
-
-
-def _problem(error: ImvoError) -> str:
-    """The message with the file and row it concerns, as the CLI prints it."""
-    where = [part for part in (error.file, f"row {error.row}" if error.row else None) if part]
-    return f"{': '.join(where)}: {error.message}" if where else error.message
-
-
-def _problem_named(error: ImvoError) -> dict[str, Any]:
-    """The problem by code, parameters, file and row, for the status page to translate."""
-    if error.code is None:
-        return {}
-    return {"code": error.code, "params": error.params, "file": error.file, "row": error.row}
-
-
-def _job_fail(
-    job: ImportJob, message: str, *, field: str = "", problem: dict[str, Any] | None = None
-) -> None:
-    from imvo.web.suppliers.models import ImportJobStatus
-
-    job.status = ImportJobStatus.FAILED
-    job.message = message[:2000]
-    job.field = field[:100]
-    job.problem = problem or {}
+    supplier_list = supplier_list_import(
+        company=job.company,
+        year=job.year,
+        covenant=job.covenant,
+        data=upload_read(job.token),
+        filename=job.filename,
+        sheet=job.sheet or None,
+        mapping=job.mapping or None,
+        uploaded_by=job.created_by,
+        progress=_joined(progress, job_progress),
+        limits=upload_limits(),
+        **_job_argument(supplier_list_import, job),
+    )
+    # A failure raises on: the work fails with its problem and `import_job_failed` tells the job.
+    job.status = ImportJobStatus.DONE
+    job.supplier_list = supplier_list
+    job.total = supplier_list.row_count
+    job.done = supplier_list.row_count
+    job.message = job.field = ""
+    job.problem = {}
     _job_finish(job)
+    upload_discard(job.token)
+    return {"job": job.pk, "list": supplier_list.pk, "rows": supplier_list.row_count}
+
+
+def import_job_discard(work: Work) -> None:
+    """Remove what an attempt of the job half-wrote (its unfinished list), before it is tried
+    again or failed; the job waits again, the upload stays for the next attempt."""
+    from imvo.web.suppliers.models import ImportJob, ImportJobStatus
+
+    job = ImportJob.objects.select_related("supplier_list").filter(pk=work.params["job"]).first()
+    if job is None or job.status == ImportJobStatus.DONE:
+        return
+    if job.supplier_list is not None:
+        from imvo.web.suppliers import services
+
+        discard = getattr(services, "supplier_list_discard", None)
+        if discard is not None:
+            discard(supplier_list=job.supplier_list)
+        job.supplier_list = None
+    job.status = ImportJobStatus.QUEUED
+    job.done = job.total = 0
+    job.save(update_fields=["supplier_list", "status", "done", "total"])
+
+
+def import_job_failed(work: Work) -> None:
+    """The work failed for good: the job keeps the reason, the upload goes."""
+    from imvo.core.intake.messages import MESSAGES
+    from imvo.web.suppliers.models import ImportJob, ImportJobStatus
+
+    job = ImportJob.objects.filter(pk=work.params["job"]).first()
+    if job is None:
+        return
+    problem = dict(work.problem)
+    code = problem.get("code")
+    if code == "work.failed":
+        job.message = message_text("import.failed")
+        job.problem = {"code": "import.failed"}
+    elif code == "work.worker_died":
+        job.message = (
+            f"{job.filename}: the import stopped while reading or matching the file "
+            "(is it damaged, or too large to handle?); nothing was saved"
+        )
+        job.problem = problem
+        job.field = "file"
+    else:
+        job.message = work.message
+        job.field = str(problem.get("field") or "")[:100]
+        job.problem = (
+            {key: problem.get(key) for key in ("code", "params", "file", "row")}
+            if code in MESSAGES
+            else {}
+        )
+    job.status = ImportJobStatus.FAILED
+    _job_finish(job)
+    upload_discard(job.token)
+
+
+def deduplicate_run(work: Work, progress: Progress) -> dict[str, Any]:
+    """The work of kind "suppliers.deduplicate": look for duplicates in the whole registry."""
+    from django.contrib.auth import get_user_model
+
+    from imvo.web.suppliers.services import facilities_deduplicate
+
+    user_id = work.params.get("user")
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    return facilities_deduplicate(user=user)
+
+
+def work_kinds_register() -> None:
+    """Make the suppliers' kinds of background work known (from `SuppliersConfig.ready`)."""
+    from django.utils.translation import gettext_lazy as _
+
+    from imvo.web.work.kinds import Kind, kind_register
+
+    kind_register(
+        Kind(
+            name=IMPORT_KIND,
+            title=_("Import of a supplier list"),
+            run=import_job_run,
+            discard=import_job_discard,
+            failed=import_job_failed,
+            link=import_job_link,
+        )
+    )
+    kind_register(
+        Kind(
+            name=DEDUPLICATE_KIND,
+            title=_("Looking for duplicates in the registry"),
+            run=deduplicate_run,
+            link=_review_queue_link,
+        )
+    )
+
+
+def _review_queue_link(work: Work) -> str | None:
+    from django.urls import reverse
+
+    return reverse("suppliers:review-queue")
+
+
+def import_job_link(work: Work) -> str | None:
+    from django.urls import reverse
+
+    return reverse("suppliers:job", args=[work.params["job"]])
+
+
+def _joined(first: Progress, second: Progress) -> Progress:
+    join = getattr(first, "joined", None)
+    if join is not None:
+        return join(second)  # type: ignore[no-any-return]
+
+    def both(done: int, total: int) -> None:
+        first(done, total)
+        second(done, total)
+
+    return both
+
+
+def _job_argument(function: Any, job: ImportJob) -> dict[str, Any]:
+    """`job=job` for an import that attaches its unfinished list to the job as it goes."""
+    import inspect
+
+    return {"job": job} if "job" in inspect.signature(function).parameters else {}
 
 
 def _job_finish(job: ImportJob) -> None:
@@ -363,122 +442,17 @@ def _job_finish(job: ImportJob) -> None:
     job.save()
 
 
-class _ProgressFile:
-    """`progress(done, total)` for the import: written to a file, at most twice a second."""
-
-    def __init__(self, token: str) -> None:
-        self.path = _progress_path(token)
-        self.last = 0.0
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done < total and now - self.last < PROGRESS_EVERY:
-            return
-        self.last = now
-        partial = self.path.with_suffix(".partial")
-        partial.write_text(f"{done} {total}", encoding="ascii")
-        partial.replace(self.path)
-
-
-def _mode() -> str:
-    return str(getattr(settings, "IMVO_IMPORT_JOBS", "process"))
-
-
 def _memory_bytes() -> int:
     return int(settings.IMVO_IMPORT_MEMORY_MB) * MB
 
 
-def _memory_limit(limit: int) -> None:
+def memory_limit(limit: int | None = None) -> None:
+    """Limit this process's address space (RLIMIT_AS) to `limit` bytes, or to
+    `IMVO_IMPORT_MEMORY_MB`: the worker's and the preview's guard against hostile files."""
     import resource
 
+    wanted = limit if limit is not None else _memory_bytes()
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-
-
-def _thread_main(job_id: int, matcher: Matcher | None) -> None:
-    from django.db import connection
-
-    try:
-        import_job_run(job_id, matcher=matcher)
-    finally:
-        connection.close()  # this thread's own connection
-
-
-def _process_start(job_id: int) -> threading.Thread:
-    """Start a worker process for the job and a thread that marks it failed if the process
-    dies without finishing it; returns that thread."""
-    import multiprocessing
-
-    from django.db import connection
-
-    context = multiprocessing.get_context("spawn")
-    process = context.Process(
-        target=_process_main,
-        args=(
-            job_id,
-            os.environ.get("DJANGO_SETTINGS_MODULE", "imvo.web.settings"),
-            _connection_settings(connection.settings_dict),
-            str(settings.VAR_DIR),
-            _memory_bytes(),
-        ),
-        name=f"import-job-{job_id}",
-    )
-    process.start()
-    watcher = threading.Thread(
-        target=_process_watch, args=(process, job_id), name=f"import-watch-{job_id}", daemon=True
-    )
-    watcher.start()
-    return watcher
-
-
-def _connection_settings(settings_dict: Mapping[str, Any]) -> dict[str, Any]:
-    """Where the worker connects: the database this process uses (a test database, too)."""
-    keys = ("ENGINE", "NAME", "USER", "PASSWORD", "HOST", "PORT", "OPTIONS")
-    return {key: settings_dict[key] for key in keys if key in settings_dict}
-
-
-def _process_main(
-    job_id: int, settings_module: str, database: dict[str, Any], var_dir: str, memory: int
-) -> None:
-    """The worker process: limit its memory, set Django up as the web process has it (its
-    database and its uploads), run the job."""
-    _memory_limit(memory)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
-    import django
-
-    # Before any connection exists: the engine decides which connection class is made.
-    default: dict[str, Any] = settings.DATABASES["default"]  # type: ignore[assignment]
-    default.update(database)
-    settings.VAR_DIR = Path(var_dir)
-    django.setup()
-    from django.db import connections
-
-    try:
-        import_job_run(job_id)
-    finally:
-        connections.close_all()
-
-
-def _process_watch(process: Any, job_id: int) -> None:
-    from django.db import connection
-
-    from imvo.web.suppliers.models import ImportJob, ImportJobStatus
-
-    process.join()
-    try:
-        if process.exitcode == 0:
-            return
-        job = ImportJob.objects.filter(pk=job_id).first()
-        if job is None or job.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED):
-            return
-        _job_fail(
-            job,
-            f"{job.filename}: the import stopped while reading or matching the file "
-            "(is it damaged, or too large to handle?); nothing was saved",
-            field="file",
-        )
-        upload_discard(job.token)
-    finally:
-        connection.close()
+        wanted = min(wanted, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
