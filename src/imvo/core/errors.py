@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+SHOWN_CHARACTERS = 80  # an error repeats at most this much of a value it was given
+
 
 class ImvoError(Exception):
     """Bad input or a broken business rule. The message is meant for the user.
@@ -40,3 +42,12 @@ def _row_label(row: int | str | None) -> str | None:
     if row is None:
         return None
     return f"row {row}" if isinstance(row, int) else str(row)
+
+
+def shown(value: object, limit: int = SHOWN_CHARACTERS) -> str:
+    """`value` quoted for an error message, cut to `limit` characters with an ellipsis, so a
+    message never echoes a huge submitted value back."""
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    return repr(text)

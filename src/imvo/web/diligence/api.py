@@ -9,11 +9,13 @@ the submission). Observers and the public see frameworks and aggregates only.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
@@ -24,12 +26,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from imvo.core.diligence import riskcheck
-from imvo.core.errors import ImvoError
+from imvo.core.errors import ImvoError, shown
+from imvo.core.years import FIRST_YEAR, year_check, year_parse
 from imvo.web.accounts.permissions import (
     can_administer_covenant,
     can_edit_company,
     get_company_object_or_404,
 )
+from imvo.web.api_errors import first_field_error
 from imvo.web.diligence import selectors, services
 from imvo.web.diligence.models import (
     AccordStatus,
@@ -55,15 +59,17 @@ def _parsed(serializer_class: type[TypedSerializer], data: Any) -> dict[str, Any
     """Validated input; the first problem as a 400 naming its field."""
     serializer = serializer_class(data=data)
     if not serializer.is_valid():
-        field, problems = next(iter(serializer.errors.items()))
-        raise ImvoError(str(problems[0]), field=field)
+        field, message = first_field_error(serializer.errors)
+        raise ImvoError(message, field=field)
     return dict(serializer.validated_data)
 
 
 class SubmissionIn(TypedSerializer):
     company = serializers.SlugField(help_text="The company's slug.")
     covenant = serializers.SlugField(help_text="The covenant's slug.")
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = serializers.IntegerField(
+        min_value=FIRST_YEAR, validators=[lambda year: _year_checked(year)]
+    )
 
 
 class SubmissionChange(TypedSerializer):
@@ -73,6 +79,13 @@ class SubmissionChange(TypedSerializer):
         required=False,
         help_text="Question id to answer; an empty answer removes it.",
     )
+
+
+def _year_checked(year: int) -> None:
+    try:
+        year_check(year, today=timezone.localdate())
+    except ImvoError as error:
+        raise serializers.ValidationError(error.message) from None
 
 
 def _one_to_five() -> serializers.IntegerField:
@@ -345,9 +358,7 @@ class SubmissionListView(APIView):
         if covenant := request.query_params.get("covenant"):
             submissions = submissions.filter(covenant__slug=covenant)
         if year := request.query_params.get("year"):
-            if not year.isdigit():
-                raise ImvoError("year must be a whole number", field="year")
-            submissions = submissions.filter(year=int(year))
+            submissions = submissions.filter(year=year_parse(year, today=timezone.localdate()))
         return _json([selectors.submission_summary(s) for s in submissions])
 
     @extend_schema(request=SubmissionIn, responses={201: SubmissionOut}, summary="Start one")
@@ -356,10 +367,10 @@ class SubmissionListView(APIView):
         company = Organisation.objects.filter(slug=data["company"]).first()
         if company is None or not can_edit_company(request.user, company):
             # Another company is reported as unknown, like a missing one.
-            raise ImvoError(f"unknown company {data['company']!r}", field="company")
+            raise ImvoError(f"unknown company {shown(data['company'])}", field="company")
         covenant = Covenant.objects.filter(slug=data["covenant"]).first()
         if covenant is None:
-            raise ImvoError(f"unknown covenant {data['covenant']!r}", field="covenant")
+            raise ImvoError(f"unknown covenant {shown(data['covenant'])}", field="covenant")
         submission = services.submission_create(
             actor=request.user, company=company, covenant=covenant, year=data["year"]
         )
@@ -589,7 +600,7 @@ class AssessmentScoreView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         assessment = _assessment(request, pk)
         _administered(request, assessment.submission.covenant)
-        if "scores" in request.data:
+        if isinstance(request.data, Mapping) and "scores" in request.data:
             scores = _parsed(ScoresIn, request.data)["scores"]
         else:
             scores = [_parsed(ScoreIn, request.data)]

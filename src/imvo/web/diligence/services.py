@@ -22,8 +22,9 @@ from django.utils import timezone
 
 from imvo.core.countries import country_code
 from imvo.core.diligence import priority, scoring, templates
-from imvo.core.errors import ImvoError
+from imvo.core.errors import ImvoError, shown
 from imvo.core.intake import RowError
+from imvo.core.years import year_check
 from imvo.web.accounts.models import AuditAction
 from imvo.web.accounts.permissions import (
     can_administer_covenant,
@@ -83,7 +84,7 @@ def _touch(submission: Submission) -> None:
 def _theme(slug: str) -> Theme:
     theme = Theme.objects.filter(slug=slug).first()
     if theme is None:
-        raise ImvoError(f"unknown theme {slug!r}", field="theme")
+        raise ImvoError(f"unknown theme {shown(slug)}", field="theme")
     return theme
 
 
@@ -166,8 +167,7 @@ def submission_create(
         raise ImvoError(f"{company.name} is not a company", field="company")
     if actor is not None and not can_edit_company(actor, company):
         raise ImvoError("only the company's own users may hand in its submission", field="company")
-    if not 2000 <= year <= 2100:
-        raise ImvoError(f"{year} is not a reporting year", field="year")
+    year_check(year, today=timezone.localdate())
     takes_part = Participation.objects.filter(
         covenant=covenant, organisation=company, joined_on__year__lte=year
     ).exists()
@@ -306,7 +306,7 @@ def _risk_values(fields: RiskFields) -> dict[str, Any]:
     if fields.facility_id:
         facility = Facility.objects.filter(facility_id=fields.facility_id).first()
         if facility is None:
-            raise ImvoError(f"unknown facility {fields.facility_id!r}", field="facility")
+            raise ImvoError(f"unknown facility {shown(fields.facility_id)}", field="facility")
     return {
         "theme": _theme(fields.theme),
         "country": _country(fields.country),
@@ -449,14 +449,14 @@ def living_wage_gap_create(
     try:
         gap = Decimal(str(gap_percent))
     except ArithmeticError:
-        raise ImvoError(f"{gap_percent!r} is not a number", field="gap_percent") from None
+        raise ImvoError(f"{shown(gap_percent)} is not a number", field="gap_percent") from None
     if not gap.is_finite() or not 0 <= gap <= 1000:
         raise ImvoError("the gap must lie between 0 and 1000 percent", field="gap_percent")
     facility = None
     if facility_id:
         facility = Facility.objects.filter(facility_id=facility_id).first()
         if facility is None:
-            raise ImvoError(f"unknown facility {facility_id!r}", field="facility")
+            raise ImvoError(f"unknown facility {shown(facility_id)}", field="facility")
     if facility is None and not location.strip():
         raise ImvoError("name the production location or its facility", field="location")
     with transaction.atomic():

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
@@ -21,7 +22,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from imvo.core.errors import ImvoError
+from imvo.core.errors import ImvoError, shown
+from imvo.core.years import year_parse
 from imvo.web.accounts.permissions import (
     administers_any_covenant,
     can_administer_covenant,
@@ -184,9 +186,7 @@ def _year(request: Request) -> int | None:
     text = request.query_params.get("year", "").strip()
     if not text:
         return None
-    if not text.isdigit():
-        raise ImvoError(f"{text!r} is not a year", field="year")
-    return int(text)
+    return year_parse(text, today=timezone.localdate())
 
 
 class _PublicList(ListAPIView):  # type: ignore[type-arg]
@@ -222,7 +222,7 @@ class ReleaseListView(_PublicList):
         if slug:
             covenant = Covenant.objects.filter(slug=slug).first()
             if covenant is None:
-                raise ImvoError(f"unknown covenant {slug!r}", field="covenant")
+                raise ImvoError(f"unknown covenant {shown(slug)}", field="covenant")
         return selectors.releases_list(covenant=covenant)
 
 

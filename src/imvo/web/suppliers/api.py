@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
@@ -22,7 +23,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from imvo.core.errors import ImvoError
+from imvo.core.errors import ImvoError, shown
+from imvo.core.intake import map_headers
+from imvo.core.years import year_parse
 from imvo.web.accounts.permissions import (
     administers_any_covenant,
     get_company_object_or_404,
@@ -33,6 +36,7 @@ from imvo.web.accounts.permissions import (
 from imvo.web.registry.models import Covenant, Organisation
 from imvo.web.suppliers.forms import upload_companies
 from imvo.web.suppliers.jobs import (
+    TablePreview,
     import_job_create,
     import_job_progress,
     import_job_start,
@@ -266,6 +270,8 @@ class SupplierListsView(APIView):
             preview = table_preview(data, filename=filename, sheet=sheet)
         except ImvoError as error:
             raise _bad("file", f"{filename}: {error.message}") from None
+        if mapping is not None:
+            _mapping_check(mapping, preview)
         if mapping is None and preview.missing:
             missing = ", ".join(field.replace("_", " ") for field in preview.missing)
             raise _bad(
@@ -311,15 +317,15 @@ class SupplierListsView(APIView):
             return only[0]
         company = companies.filter(slug=slug.lower()).first()
         if company is None:
-            raise exceptions.NotFound(f"no company {slug!r} that you may upload a list for")
+            raise exceptions.NotFound(f"no company {shown(slug)} that you may upload a list for")
         return company
 
     @staticmethod
     def _year(request: Request) -> int:
         raw = str(request.data.get("year") or "").strip()
-        if not raw.isdigit():
+        if not raw:
             raise _bad("year", "give the year the list is for, e.g. 2018")
-        return int(raw)
+        return year_parse(raw, today=timezone.localdate())
 
     @staticmethod
     def _covenant(request: Request) -> Covenant | None:
@@ -375,6 +381,18 @@ class ImportJobView(APIView):
             request.user, ImportJob.objects.select_related("company"), pk=pk
         )
         return Response(_job_json(request, job))
+
+
+def _mapping_check(mapping: dict[str, str | None], preview: TablePreview) -> None:
+    """Refuse a mapping to an unknown field or column, or one that leaves a required field
+    without a column, before anything is queued."""
+    try:
+        checked = map_headers(preview.headers, mapping)
+    except ImvoError as error:
+        raise _bad("mapping", error.message) from None
+    if checked.missing:
+        missing = ", ".join(field.replace("_", " ") for field in checked.missing)
+        raise _bad("mapping", f"no column holds the required {missing}")
 
 
 def _too_large() -> str:
