@@ -55,7 +55,24 @@ def imvo_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     env.pop("DJANGO_SETTINGS_MODULE", None)
     result = run_imvo(env, "migrate")
     assert result.returncode == 0, result.stderr
+    result = run_imvo(env, "load", "reference")
+    assert result.returncode == 0, result.stderr
+    # A list is handed in for a covenant the company takes part in: Zeeman and HEMA in textile.
+    result = run_imvo(env, "manage", "shell", "-c", PARTICIPANTS)
+    assert result.returncode == 0, result.stderr
     return env
+
+
+PARTICIPANTS = """
+from datetime import date
+from imvo.web.registry.models import Covenant, Organisation, Participation
+textile = Covenant.objects.get(slug="textile")
+for slug, name in (("zeeman", "Zeeman"), ("hema", "HEMA")):
+    company = Organisation.objects.create(slug=slug, name=name, kind="company")
+    Participation.objects.create(
+        covenant=textile, organisation=company, joined_on=date(2016, 7, 4)
+    )
+"""
 
 
 @pytest.fixture(scope="module")

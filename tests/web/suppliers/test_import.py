@@ -233,7 +233,7 @@ def test_corrected_list_becomes_version_two_and_keeps_version_one(cast: Any) -> 
     second = import_list(cast, csv_bytes([HEADER, ["Mill", "1 Road", "Bangladesh", "", ""]]))
     other_year = import_list(cast, csv_bytes([HEADER, ["Mill", "1 Road", "BD", "", ""]]), year=2019)
     assert (first.version, second.version, other_year.version) == (1, 2, 1)
-    versions = supplier_list_versions(company=cast.zeeman, year=2018)
+    versions = supplier_list_versions(company=cast.zeeman, covenant=cast.textile, year=2018)
     assert list(versions) == [first, second]
     assert first.rows.get().errors, "version 1 keeps its rows as they were"
     assert set(supplier_lists_current()) == {second, other_year}

@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -36,12 +36,13 @@ from imvo.web.accounts.models import (
 )
 from imvo.web.accounts.permissions import (
     can_administer_covenant,
-    companies_administered_by,
+    companies_invitable_by,
     grants_forget,
     is_admin,
     stored_user,
 )
-from imvo.web.registry.models import Covenant, Organisation, OrganisationKind
+from imvo.web.busy import write_unless_busy
+from imvo.web.registry.models import Covenant, Organisation, OrganisationKind, Participation
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -324,6 +325,115 @@ def user_add(
     return user, membership
 
 
+# ---------------------------------------------------------------- participations
+
+# Who takes part in which covenant decides whose data a secretariat reads, so every change of a
+# participation is recorded here, in the audit trail (the registry itself sits below it).
+PARTICIPATION_AUDITED = ("covenant", "organisation", "joined_on", "left_on", "synthetic")
+
+
+def _participation_values(participation: Participation) -> dict[str, Any]:
+    return {
+        "covenant": participation.covenant.slug,
+        "organisation": participation.organisation.slug,
+        "joined_on": participation.joined_on.isoformat() if participation.joined_on else None,
+        "left_on": participation.left_on.isoformat() if participation.left_on else None,
+        "synthetic": participation.synthetic,
+    }
+
+
+def _participation_checked(participation: Participation, actor: AnyUser | None) -> None:
+    if actor is not None and not can_administer_covenant(actor, participation.covenant):
+        raise ImvoError(
+            _("You cannot change who takes part in %(covenant)s.")
+            % {"covenant": participation.covenant.short_name},
+            field="covenant",
+        )
+    if participation.left_on is not None and participation.left_on < participation.joined_on:
+        raise ImvoError(_("A participation cannot end before it began."), field="left_on")
+
+
+def participation_save(
+    *, participation: Participation, saved_by: AnyUser | None, ip: str | None = None
+) -> Participation:
+    """Store a new or changed participation (as the admin's form filled it in) and record
+    it: a new one with its values, a change with each field's old and new value. `saved_by`
+    must do secretariat work on the covenant, before and after a change (None: the operator)."""
+    before = (
+        Participation.objects.select_related("covenant", "organisation")
+        .filter(pk=participation.pk)
+        .first()
+        if participation.pk is not None
+        else None
+    )
+    if before is not None:
+        _participation_checked(before, saved_by)
+    _participation_checked(participation, saved_by)
+    with transaction.atomic():
+        participation.save()
+        after = _participation_values(participation)
+        if before is None:
+            audit_record(
+                actor=saved_by, action=AuditAction.CREATED, obj=participation, changes=after, ip=ip
+            )
+        else:
+            old = _participation_values(before)
+            changed = {
+                name: {"old": old[name], "new": after[name]}
+                for name in PARTICIPATION_AUDITED
+                if old[name] != after[name]
+            }
+            audit_record(
+                actor=saved_by,
+                action=AuditAction.CHANGED,
+                obj=participation,
+                changes={
+                    "covenant": after["covenant"],
+                    "organisation": after["organisation"],
+                    **changed,
+                },
+                ip=ip,
+            )
+    return participation
+
+
+def participation_create(
+    *,
+    covenant: Covenant,
+    organisation: Organisation,
+    joined_on: date,
+    left_on: date | None = None,
+    created_by: AnyUser | None = None,
+    ip: str | None = None,
+) -> Participation:
+    """`organisation` takes part in `covenant` from `joined_on` (until `left_on`), recorded in
+    the audit trail."""
+    return participation_save(
+        participation=Participation(
+            covenant=covenant, organisation=organisation, joined_on=joined_on, left_on=left_on
+        ),
+        saved_by=created_by,
+        ip=ip,
+    )
+
+
+def participation_delete(
+    *, participation: Participation, deleted_by: AnyUser | None, ip: str | None = None
+) -> None:
+    """Remove a participation (a mistake; a company that leaves gets `left_on` instead),
+    recorded in the audit trail with what it was."""
+    _participation_checked(participation, deleted_by)
+    with transaction.atomic():
+        audit_record(
+            actor=deleted_by,
+            action=AuditAction.DELETED,
+            obj=participation,
+            changes=_participation_values(participation),
+            ip=ip,
+        )
+        participation.delete()
+
+
 # ---------------------------------------------------------------- API tokens
 
 API_TOKEN_START = "imvo_"
@@ -393,7 +503,8 @@ API_TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
 
 def api_token_use(*, raw: str, now: datetime | None = None) -> ApiToken | None:
     """The live token `raw` stands for, its last use noted (at most once a minute, to spare
-    the database a write per request); None when unknown, revoked or its user deactivated."""
+    the database a write per request; skipped while the database is busy, so that a request
+    never fails over it); None when unknown, revoked or its user deactivated."""
     if not raw.startswith(API_TOKEN_START):
         return None
     token = (
@@ -405,8 +516,12 @@ def api_token_use(*, raw: str, now: datetime | None = None) -> ApiToken | None:
         return None
     now = now or timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= API_TOKEN_TOUCH_INTERVAL:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        token.last_used_at = now
+        noted = now
+        if write_unless_busy(
+            lambda: ApiToken.objects.filter(pk=token.pk).update(last_used_at=noted),
+            what=f"the last use of token {token.prefix}",
+        ):
+            token.last_used_at = now
     return token
 
 
@@ -419,15 +534,16 @@ def can_invite(
     user: AnyUser, role: str, company: Organisation | None, covenant: Covenant | None
 ) -> bool:
     """Administrators invite anyone; a secretariat invites its covenant's secretariat and
-    observers, and users of companies taking part in its covenant."""
+    observers, and users of companies whose data it sees in full (they take part in its
+    covenants and in no other: `companies_invitable_by`); a company's users invite their
+    colleagues. A company user may change what is published of the company, so a secretariat
+    never creates one for a company that also hands in data to another covenant."""
     if is_admin(user):
         return True
     if role in (Role.SECRETARIAT, Role.OBSERVER):
         return covenant is not None and can_administer_covenant(user, covenant)
     if role == Role.COMPANY:
-        return (
-            company is not None and companies_administered_by(user).filter(pk=company.pk).exists()
-        )
+        return company is not None and companies_invitable_by(user).filter(pk=company.pk).exists()
     return False
 
 

@@ -27,12 +27,29 @@ class FileFormat(models.TextChoices):
     ODS = "ods", "ODS"
 
 
-class SupplierList(models.Model):
-    """One file of production locations a company handed in for a year.
+class SupplierListStatus(models.TextChoices):
+    IMPORTING = "importing", _("importing")
+    COMPLETE = "complete", _("complete")
 
-    A corrected list for the same company and year is a new version; earlier versions stay.
-    The counts always add up: rows = accepted + rejected, and the accepted rows are duplicates,
-    matched, new or in review.
+
+class CompleteListManager(models.Manager["SupplierList"]):
+    """The lists whose import has finished: a list still being written is read by nobody."""
+
+    def get_queryset(self) -> models.QuerySet[SupplierList]:
+        return super().get_queryset().filter(status=SupplierListStatus.COMPLETE)
+
+
+class SupplierList(models.Model):
+    """One file of production locations a company handed in for a covenant and a year.
+
+    A corrected list for the same company, covenant and year is a new version; earlier
+    versions stay. The counts always add up: rows = accepted + rejected, and the accepted rows
+    are duplicates, matched, new or in review.
+
+    While its rows are written (in short transactions) a list is `importing`, has version 0
+    and is hidden: `SupplierList.objects` holds the complete lists only, and so do the
+    reverse relations (`company.supplier_lists`); `SupplierList.all_objects` holds every list,
+    for the intake itself. Lists handed in before lists belonged to a covenant may have none.
     """
 
     company = models.ForeignKey(
@@ -70,12 +87,21 @@ class SupplierList(models.Model):
     matched_count = models.PositiveIntegerField(default=0)
     new_count = models.PositiveIntegerField(default=0)
     review_count = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        max_length=10, choices=SupplierListStatus.choices, default=SupplierListStatus.COMPLETE
+    )
+
+    objects = CompleteListManager()
+    all_objects = models.Manager()
 
     class Meta:
         ordering = ["company", "year", "version"]
+        base_manager_name = "all_objects"
         constraints = [
             models.UniqueConstraint(
-                fields=["company", "year", "version"], name="supplier_list_version_unique"
+                fields=["company", "covenant", "year", "version"],
+                condition=models.Q(status="complete"),
+                name="supplier_list_version_unique",
             ),
         ]
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from imvo.core.errors import ImvoError
 from imvo.core.exports import FacilityExportRow, SourceRowExport
@@ -20,12 +21,11 @@ from imvo.core.matching.engine import Decisions
 from imvo.core.matching.records import FacilityRecord
 from imvo.web.accounts.permissions import (
     administers_any_covenant,
-    companies_administered_by,
+    company_objects_administered_by,
     company_objects_visible_to,
-    covenants_administered_by,
     is_admin,
 )
-from imvo.web.registry.models import Covenant, Organisation
+from imvo.web.registry.models import Covenant, Organisation, Participation
 from imvo.web.suppliers.models import (
     Facility,
     FacilityAlias,
@@ -35,6 +35,7 @@ from imvo.web.suppliers.models import (
     ReviewStatus,
     RowOutcome,
     SupplierList,
+    SupplierListStatus,
     SupplierRow,
     Verdict,
 )
@@ -45,16 +46,49 @@ from imvo.web.suppliers.models import (
 
 
 def supplier_lists_current() -> QuerySet[SupplierList]:
-    """The lists in force: the latest version for each company and year."""
+    """The lists in force: the latest complete version for each company, covenant and year.
+
+    A list handed in before lists belonged to a covenant (none recorded) counts only while the
+    company has no list for a covenant that year.
+    """
     newer = SupplierList.objects.filter(
-        company=OuterRef("company"), year=OuterRef("year"), version__gt=OuterRef("version")
+        company=OuterRef("company"),
+        covenant=OuterRef("covenant"),
+        year=OuterRef("year"),
+        version__gt=OuterRef("version"),
     )
-    return SupplierList.objects.filter(~Exists(newer))
+    newer_unbound = SupplierList.objects.filter(
+        company=OuterRef("company"),
+        covenant__isnull=True,
+        year=OuterRef("year"),
+        version__gt=OuterRef("version"),
+    )
+    bound = SupplierList.objects.filter(
+        company=OuterRef("company"), year=OuterRef("year"), covenant__isnull=False
+    )
+    return SupplierList.objects.filter(
+        (Q(covenant__isnull=False) & ~Exists(newer))
+        | (Q(covenant__isnull=True) & ~Exists(newer_unbound) & ~Exists(bound))
+    )
 
 
-def supplier_list_versions(*, company: Organisation, year: int) -> QuerySet[SupplierList]:
-    """Every version a company handed in for a year, the first first."""
-    return SupplierList.objects.filter(company=company, year=year).order_by("version")
+def supplier_list_versions(
+    *, company: Organisation, covenant: Covenant | None, year: int
+) -> QuerySet[SupplierList]:
+    """Every version a company handed in for a covenant and year, the first first; with
+    `covenant` None, those handed in before lists belonged to a covenant."""
+    return SupplierList.objects.filter(company=company, year=year, covenant=covenant).order_by(
+        "version"
+    )
+
+
+def covenants_taken_part_in(*, company: Organisation, year: int) -> QuerySet[Covenant]:
+    """The covenants the company took part in at some time in the year."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    taking_part = Participation.objects.filter(organisation=company, joined_on__lte=last).filter(
+        Q(left_on__isnull=True) | Q(left_on__gte=first)
+    )
+    return Covenant.objects.filter(pk__in=taking_part.values("covenant")).order_by("slug")
 
 
 def supplier_list_summary(supplier_list: SupplierList) -> dict[str, Any]:
@@ -283,10 +317,54 @@ def match_decisions() -> Decisions:
     return Decisions(confirmed=confirmed, rejected=frozenset(rejected))
 
 
+RegistryFingerprint = dict[str, tuple[Any, ...]]
+
+
+def registry_fingerprint(*, countries: Iterable[str]) -> RegistryFingerprint:
+    """Marks that change whenever the registry of one of the countries changes as the matcher
+    reads it: aliases added or removed, facilities merged or split (each leaves an event); the
+    key "" marks the remembered verdicts, which count for every country.
+
+    An import reads this before its registry snapshot and again before each write, and
+    matches again the rows of the countries whose marks moved.
+    """
+    wanted = sorted(set(countries))
+    aliases = dict.fromkeys(wanted, (0, 0))
+    for country, count, top in (
+        FacilityAlias.objects.filter(country__in=wanted)
+        .values("country")
+        .annotate(n=Count("pk"), top=Max("pk"))
+        .values_list("country", "n", "top")
+    ):
+        aliases[country] = (count, top)
+    events = dict(
+        FacilityEvent.objects.filter(facility__country__in=wanted)
+        .values("facility__country")
+        .annotate(top=Max("pk"))
+        .values_list("facility__country", "top")
+    )
+    marks: RegistryFingerprint = {
+        country: (*aliases[country], events.get(country, 0)) for country in wanted
+    }
+    decisions = MatchDecision.objects.aggregate(
+        n=Count("pk"), top=Max("pk"), last=Max("decided_at")
+    )
+    marks[""] = (decisions["n"], decisions["top"], decisions["last"])
+    return marks
+
+
+def _reviews_of_complete_lists(reviews: QuerySet[MatchReview]) -> QuerySet[MatchReview]:
+    """Reviews of pairs of facilities, and of rows of complete lists: a list still being
+    imported is asked about once it is complete."""
+    return reviews.filter(
+        Q(row__isnull=True) | Q(row__supplier_list__status=SupplierListStatus.COMPLETE)
+    )
+
+
 def review_list(*, status: str = ReviewStatus.OPEN) -> list[dict[str, Any]]:
     """Reviews with that status, oldest first, with their row and candidates side by side."""
     reviews = (
-        MatchReview.objects.filter(status=status)
+        _reviews_of_complete_lists(MatchReview.objects.filter(status=status))
         .select_related("row__supplier_list__company", "facility")
         .order_by("created_at", "pk")
     )
@@ -295,7 +373,7 @@ def review_list(*, status: str = ReviewStatus.OPEN) -> list[dict[str, Any]]:
 
 def review_get(*, review_id: int) -> MatchReview:
     """The review with this id; ImvoError (field "review") when there is none."""
-    review = MatchReview.objects.filter(pk=review_id).first()
+    review = _reviews_of_complete_lists(MatchReview.objects.filter(pk=review_id)).first()
     if review is None:
         raise ImvoError(f"there is no review {review_id}", field="review")
     return review
@@ -339,7 +417,8 @@ def review_dict(review: MatchReview) -> dict[str, Any]:
 def review_counts() -> dict[str, int]:
     """Reviews by status, for the dashboard."""
     counts = {str(status): 0 for status in ReviewStatus.values}
-    for row in MatchReview.objects.values("status").annotate(n=Count("pk")):
+    reviews = _reviews_of_complete_lists(MatchReview.objects.all())
+    for row in reviews.values("status").annotate(n=Count("pk")):
         counts[row["status"]] = row["n"]
     return counts
 
@@ -428,9 +507,13 @@ def source_row_export_rows(*, year: int | None = None) -> Iterator[SourceRowExpo
 
 
 def supplier_lists_visible_to(user: Any) -> QuerySet[SupplierList]:
-    """Every version of the lists of the companies whose confidential data the user reads."""
+    """Every version of the lists the user may read: its own company's; for a secretariat
+    those handed in for its covenants while the company took part (`accounts.permissions`)."""
     return company_objects_visible_to(
-        user, SupplierList.objects.select_related("company", "covenant")
+        user,
+        SupplierList.objects.select_related("company", "covenant"),
+        covenant_field="covenant",
+        year_field="year",
     ).order_by("company__name", "-year", "-version")
 
 
@@ -441,12 +524,17 @@ def open_reviews(user: Any) -> int | None:
 
 
 def reviews_visible_to(user: Any) -> QuerySet[MatchReview]:
-    """Open reviews the user decides: for a secretariat those of rows from lists for its
-    covenants or of its covenants' companies; every review for administrators."""
-    reviews = MatchReview.objects.filter(status=ReviewStatus.OPEN).order_by("created_at", "pk")
+    """Open reviews the user decides: for a secretariat those of rows from lists handed in
+    for its covenants while the company took part; every review for administrators."""
+    reviews = _reviews_of_complete_lists(
+        MatchReview.objects.filter(status=ReviewStatus.OPEN)
+    ).order_by("created_at", "pk")
     if is_admin(user):
         return reviews
-    return reviews.filter(row__isnull=False).filter(
-        Q(row__supplier_list__covenant__in=covenants_administered_by(user))
-        | Q(row__supplier_list__company__in=companies_administered_by(user))
+    return company_objects_administered_by(
+        user,
+        reviews.filter(row__isnull=False),
+        company_field="row__supplier_list__company",
+        covenant_field="row__supplier_list__covenant",
+        year_field="row__supplier_list__year",
     )

@@ -1,21 +1,24 @@
 """Writes to supplier lists and the facility registry: intake, review decisions, merges, splits.
 
 Every service takes keyword arguments, runs in one transaction and raises `ImvoError` for bad
-input, so that nothing is half-written. The matching engine is passed in (`matcher`,
-`clusterer`, `deduplicator`); by default the DuckDB/Splink engine of `imvo.core.matching`,
-looked up only when it is needed, so that tests and callers can pass a stand-in.
+input, so that nothing is half-written; the intake of a list writes in short transactions
+instead, the list hidden until its last one (see `supplier_list_import`). The matching engine
+is passed in (`matcher`, `clusterer`, `deduplicator`); by default the DuckDB/Splink engine of
+`imvo.core.matching`, looked up only when it is needed, so that tests and callers can pass a
+stand-in.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from django.db import transaction
-from django.db.models import Max, Q
+from django.db import IntegrityError, transaction
+from django.db.models import Max, ProtectedError, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -48,13 +51,17 @@ from imvo.web.suppliers.models import (
     ReviewStatus,
     RowOutcome,
     SupplierList,
+    SupplierListStatus,
     SupplierRow,
     Verdict,
 )
 from imvo.web.suppliers.selectors import (
+    RegistryFingerprint,
     company_find,
+    covenants_taken_part_in,
     facility_resolve,
     match_decisions,
+    registry_fingerprint,
     registry_records,
 )
 
@@ -62,7 +69,9 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
     from imvo.core.matching.engine import Decisions, DuplicatePair, Outcome
+    from imvo.web.suppliers.models import ImportJob
 
+logger = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 FIRST_YEAR = 2000
 
@@ -142,6 +151,48 @@ def supplier_company_resolve(*, name_or_slug: str, create: bool = False) -> Orga
     return Organisation.objects.create(slug=slug, name=name[:200], kind=OrganisationKind.COMPANY)
 
 
+def supplier_list_covenant_resolve(
+    *, company: Organisation, year: int, covenant: Covenant | None
+) -> Covenant:
+    """The covenant a company's list for a year belongs to: the one given, which the company
+    must have taken part in during the year, or else the only one it took part in.
+
+    Raises ImvoError (field "covenant") for a covenant the company was not in that year, and
+    when none is given and the company took part in none, or in several (then it must choose).
+    """
+    taking_part = list(covenants_taken_part_in(company=company, year=year))
+    slugs = ", ".join(found.slug for found in taking_part)
+    if covenant is not None:
+        if all(found.pk != covenant.pk for found in taking_part):
+            raise ImvoError(
+                f"{company.name} did not take part in the covenant {covenant.slug} in {year}"
+                + (f"; in {year} it took part in {slugs}" if taking_part else ""),
+                field="covenant",
+            )
+        return covenant
+    if len(taking_part) == 1:
+        return taking_part[0]
+    if not taking_part:
+        raise ImvoError(
+            f"{company.name} took part in no covenant in {year}; a supplier list is handed in "
+            "for a covenant the company takes part in",
+            field="covenant",
+        )
+    raise ImvoError(
+        f"{company.name} took part in more than one covenant in {year} ({slugs}); "
+        "choose the covenant the list is for",
+        field="covenant",
+    )
+
+
+# Rows written per short transaction: a few thousand rows take well under a second on SQLite.
+IMPORT_CHUNK_ROWS = 2000
+# How often the rows of a country are matched again when the registry keeps changing under an
+# import; after that the rows are written as last matched (a later de-duplication catches
+# any facility registered twice).
+REMATCH_ATTEMPTS = 3
+
+
 def supplier_list_import(
     *,
     company: Organisation,
@@ -156,18 +207,32 @@ def supplier_list_import(
     matcher: Matcher | None = None,
     clusterer: Clusterer | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    job: ImportJob | None = None,
 ) -> SupplierList:
-    """Read, check and store a company's supplier list for a year, and link its rows.
+    """Read, check and store a company's supplier list for a covenant and year, and link its
+    rows.
 
     Every row is kept verbatim with its problems. Accepted rows that do not repeat an earlier
     row are matched against the registry (the countries of the list only): a sure match links
     the row to its facility, an uncertain one opens a review, and the rest become new
-    facilities. A list for a company and year that already has one becomes the next version.
+    facilities. A list for a company, covenant and year that already has one becomes the next
+    version. Without `covenant`, the list is for the one covenant the company took part in
+    during the year (see `supplier_list_covenant_resolve`).
 
     Raises ImvoError naming the file when it cannot be read, breaks `limits`, or lacks a column
     for a required field; then nothing is written. `mapping` places columns by hand (column
     index, label or header text -> field, or None to leave a column out), as the web upload's
-    column-mapping step does. `progress(done, total)` is called while matching.
+    column-mapping step does. `progress(done, total)` is called while matching, outside any
+    transaction of this import.
+
+    No transaction is held for long: the file is read, checked and matched against a snapshot
+    of the registry before anything is written; then the list is written in short
+    transactions of `IMPORT_CHUNK_ROWS` rows, each of which first checks that the registry of
+    the list's countries is still the snapshot's, and matches the rows still to be written
+    again where it is not. Meanwhile the list is `importing` and hidden from every reader (with
+    `job`, the job points to it at once, so that the leftovers of a crashed import can be
+    found); the last short transaction takes the version number and makes it complete. An
+    import that fails on the way removes what it wrote (`supplier_list_discard`).
 
     `matcher` and `clusterer` (which says which new rows are one facility) default to the
     matching engine's; with a `matcher` of its own and no `clusterer`, new rows are one
@@ -177,30 +242,48 @@ def supplier_list_import(
     _check_year(year)
     table = read_table(data, filename=filename, sheet=sheet, limits=limits)
     header_mapping = _header_mapping(table, mapping)
+    covenant = supplier_list_covenant_resolve(company=company, year=year, covenant=covenant)
     intake = validate_rows(table, header_mapping, country_code=country_code)
     chosen = matcher if matcher is not None else _default_matcher()
     if clusterer is None and matcher is None:
         clusterer = _default_clusterer()
-    with transaction.atomic():
-        supplier_list = _supplier_list_create(
-            company=company,
-            year=year,
-            covenant=covenant,
-            table=table,
-            header_mapping=header_mapping,
-            data=data,
-            uploaded_by=uploaded_by,
-        )
-        _reviews_supersede(supplier_list)
+    duplicates = {duplicate.row: duplicate.duplicate_of for duplicate in intake.duplicates}
+    incoming = [_record(clean) for clean in intake.accepted if clean.number not in duplicates]
+    countries = sorted({record.country for record in incoming})
+    # The marks first: a change while the snapshot is read shows at the first write.
+    marks = registry_fingerprint(countries=countries)
+    registry = registry_records(countries=countries)
+    outcomes = chosen(incoming, registry, decisions=match_decisions(), progress=progress)
+    _outcomes_check(incoming, outcomes)
+    clusters = clusterer(outcomes, incoming) if clusterer is not None else ()
+    supplier_list = _supplier_list_start(
+        company=company,
+        year=year,
+        covenant=covenant,
+        table=table,
+        header_mapping=header_mapping,
+        data=data,
+        uploaded_by=uploaded_by,
+    )
+    try:
+        if job is not None:
+            job.supplier_list = supplier_list
+            job.save(update_fields=["supplier_list"])
         rows = _rows_build(supplier_list, table, intake)
-        duplicates = {duplicate.row: duplicate.duplicate_of for duplicate in intake.duplicates}
-        incoming = [_record(clean) for clean in intake.accepted if clean.number not in duplicates]
-        registry = registry_records(countries={record.country for record in incoming})
-        outcomes = chosen(incoming, registry, decisions=match_decisions(), progress=progress)
-        _outcomes_check(incoming, outcomes)
-        clusters = clusterer(outcomes, incoming) if clusterer is not None else ()
-        _outcomes_apply(supplier_list, rows, incoming, outcomes, duplicates, clusters)
-        _counts_store(supplier_list, rows.values())
+        writer = _ListWriter(
+            supplier_list=supplier_list,
+            rows=rows,
+            duplicates=duplicates,
+            marks=marks,
+            matcher=chosen,
+            clusterer=clusterer,
+        )
+        writer.plan(incoming, outcomes, clusters)
+        writer.write()
+        _supplier_list_complete(supplier_list, rows.values())
+    except BaseException:
+        _discard_after_failure(supplier_list)
+        raise
     return supplier_list
 
 
@@ -246,39 +329,58 @@ def _header_mapping(
     return header_mapping
 
 
-def _supplier_list_create(
+def _supplier_list_start(
     *,
     company: Organisation,
     year: int,
-    covenant: Covenant | None,
+    covenant: Covenant,
     table: RawTable,
     header_mapping: HeaderMapping,
     data: bytes,
     uploaded_by: User | None,
 ) -> SupplierList:
-    # Lock the company so that two uploads at once cannot take the same version.
-    Organisation.objects.select_for_update().filter(pk=company.pk).first()
-    versions = SupplierList.objects.filter(company=company, year=year)
-    latest = versions.aggregate(latest=Max("version"))["latest"] or 0
-    return SupplierList.objects.create(
-        company=company,
-        year=year,
-        covenant=covenant,
-        version=latest + 1,
-        filename=table.filename[:255],
-        file_format=table.format,
-        encoding=table.encoding or "",
-        delimiter=table.delimiter or "",
-        sheet=table.sheet or "",
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
-        header_row=table.header_row,
-        columns=list(table.labels),
-        mapping={
-            field: header_mapping.labels[index] for field, index in header_mapping.fields.items()
-        },
-        uploaded_by=uploaded_by,
-    )
+    """The list, unfinished (hidden, version 0) until `_supplier_list_complete`."""
+    with transaction.atomic():
+        return SupplierList.all_objects.create(
+            company=company,
+            year=year,
+            covenant=covenant,
+            version=0,
+            status=SupplierListStatus.IMPORTING,
+            filename=table.filename[:255],
+            file_format=table.format,
+            encoding=table.encoding or "",
+            delimiter=table.delimiter or "",
+            sheet=table.sheet or "",
+            sha256=hashlib.sha256(data).hexdigest(),
+            size=len(data),
+            header_row=table.header_row,
+            columns=list(table.labels),
+            mapping={
+                field: header_mapping.labels[index]
+                for field, index in header_mapping.fields.items()
+            },
+            uploaded_by=uploaded_by,
+        )
+
+
+def _supplier_list_complete(supplier_list: SupplierList, rows: Iterable[SupplierRow]) -> None:
+    """The last short transaction: store the counts, take the next version number of the
+    company, covenant and year, close the open reviews of earlier versions, and show the list."""
+    _counts_set(supplier_list, rows)
+    with transaction.atomic():
+        # Lock the company so that two imports finishing at once cannot take one version; held
+        # only for this step, never while rows are read, matched or written.
+        Organisation.objects.select_for_update().filter(pk=supplier_list.company_id).first()
+        versions = SupplierList.objects.filter(
+            company=supplier_list.company_id,
+            covenant=supplier_list.covenant_id,
+            year=supplier_list.year,
+        )
+        supplier_list.version = (versions.aggregate(latest=Max("version"))["latest"] or 0) + 1
+        supplier_list.status = SupplierListStatus.COMPLETE
+        supplier_list.save(update_fields=["version", "status", *_COUNT_FIELDS])
+        _reviews_supersede(supplier_list)
 
 
 def _reviews_supersede(supplier_list: SupplierList) -> None:
@@ -286,8 +388,10 @@ def _reviews_supersede(supplier_list: SupplierList) -> None:
     rows are matched (and, where still uncertain, reviewed) afresh."""
     MatchReview.objects.filter(
         status=ReviewStatus.OPEN,
-        row__supplier_list__company=supplier_list.company,
+        row__supplier_list__company=supplier_list.company_id,
+        row__supplier_list__covenant=supplier_list.covenant_id,
         row__supplier_list__year=supplier_list.year,
+        row__supplier_list__status=SupplierListStatus.COMPLETE,
         row__supplier_list__version__lt=supplier_list.version,
     ).update(status=ReviewStatus.SUPERSEDED, decided_at=timezone.now())
 
@@ -368,70 +472,6 @@ def _outcomes_check(incoming: Sequence[FacilityRecord], outcomes: Sequence[Outco
     expected = [record.record_id for record in incoming]
     if [outcome.record_id for outcome in outcomes] != expected:
         raise RuntimeError("the matcher must return one outcome per incoming record, in order")
-
-
-def _outcomes_apply(
-    supplier_list: SupplierList,
-    rows: dict[int, SupplierRow],
-    incoming: Sequence[FacilityRecord],
-    outcomes: Sequence[Outcome],
-    duplicates: Mapping[int, int],
-    clusters: Sequence[Sequence[str]],
-) -> None:
-    """Link matched rows, register new facilities, open reviews; then save every row."""
-    by_number = {
-        int(record.record_id[1:]): outcome
-        for record, outcome in zip(incoming, outcomes, strict=True)
-    }
-    known = _facilities_by_id(
-        {outcome.facility_id for outcome in outcomes if outcome.decision == "matched"}
-    )
-    touched: dict[int, Facility] = {}
-    described = {facility.pk: _description(facility) for facility in known.values()}
-    for number, outcome in by_number.items():
-        row = rows[number]
-        row.probability = outcome.probability
-        row.method = outcome.method
-        if outcome.decision == "matched":
-            assert outcome.facility_id is not None
-            facility = known[outcome.facility_id]
-            row.facility = facility
-            row.outcome = RowOutcome.MATCHED
-            _facility_fill(facility, row)
-            touched[facility.pk] = facility
-        elif outcome.decision == "review":
-            row.outcome = RowOutcome.REVIEW
-        else:
-            row.outcome = RowOutcome.NEW
-    groups = _new_groups(
-        [rows[number] for number, outcome in by_number.items() if outcome.decision == "new"],
-        clusters,
-    )
-    # Each new facility is described by its group's first row and filled in from the others
-    # before it is written, so that no row needs writing twice.
-    created = _facilities_create([group[0] for group in groups], save=False)
-    for group, facility in zip(groups, created, strict=True):
-        for row in group[1:]:
-            _facility_fill(facility, row)
-    Facility.objects.bulk_create(created, batch_size=1000)
-    for group, facility in zip(groups, created, strict=True):
-        for row in group:
-            row.facility = facility
-    for number, first in duplicates.items():
-        rows[number].facility = rows[first].facility
-    _aliases_assign([row for row in rows.values() if row.facility is not None])
-    SupplierRow.objects.bulk_create(rows.values(), batch_size=1000)
-    changed = [f for f in touched.values() if _description(f) != described[f.pk]]
-    # Small batches: Django updates many rows with one CASE per field, slow for long batches.
-    Facility.objects.bulk_update(changed, _DESCRIPTION_FIELDS, batch_size=100)
-    MatchReview.objects.bulk_create(
-        [
-            MatchReview(row=rows[number], candidates=_candidates_json(outcome))
-            for number, outcome in by_number.items()
-            if outcome.decision == "review"
-        ],
-        batch_size=1000,
-    )
 
 
 _DESCRIPTION_FIELDS = (
@@ -519,7 +559,206 @@ def _candidates_json(outcome: Outcome) -> list[dict[str, Any]]:
     ]
 
 
-def _counts_store(supplier_list: SupplierList, rows: Iterable[SupplierRow]) -> None:
+class _ListWriter:
+    """Writes an unfinished list's rows in short transactions (`IMPORT_CHUNK_ROWS` rows each,
+    in list order), and matches the rows still to be written again where the registry of their
+    country changed since it was read.
+
+    The rows a new facility is registered for are one group; the group's facility is written
+    with its first row, described by all of them, and its other rows keep it even when they are
+    written later and the registry changed in between.
+    """
+
+    def __init__(
+        self,
+        *,
+        supplier_list: SupplierList,
+        rows: dict[int, SupplierRow],
+        duplicates: Mapping[int, int],
+        marks: RegistryFingerprint,
+        matcher: Matcher,
+        clusterer: Clusterer | None,
+    ) -> None:
+        self.supplier_list = supplier_list
+        self.rows = rows
+        self.duplicates = duplicates
+        self.marks = dict(marks)
+        self.matcher = matcher
+        self.clusterer = clusterer
+        self.records: dict[int, FacilityRecord] = {}
+        self.outcomes: dict[int, Outcome] = {}
+        self.leader: dict[int, int] = {}  # a new row -> the first row of its group
+        self.members: dict[int, list[int]] = {}  # a group's first row -> the group's rows
+        self.created: dict[int, Facility] = {}  # a group's first row -> its facility
+        self.written: set[int] = set()
+
+    def plan(
+        self,
+        incoming: Sequence[FacilityRecord],
+        outcomes: Sequence[Outcome],
+        clusters: Sequence[Sequence[str]],
+    ) -> None:
+        """Take the matcher's outcomes (and the clusterer's groups) for these rows."""
+        numbers = []
+        for record, outcome in zip(incoming, outcomes, strict=True):
+            number = int(record.record_id[1:])
+            numbers.append(number)
+            self.records[number] = record
+            self.outcomes[number] = outcome
+            row = self.rows[number]
+            row.probability = outcome.probability
+            row.method = outcome.method
+            row.facility = None
+            if outcome.decision == "matched":
+                row.outcome = RowOutcome.MATCHED
+            elif outcome.decision == "review":
+                row.outcome = RowOutcome.REVIEW
+            else:
+                row.outcome = RowOutcome.NEW
+        new_rows = [self.rows[number] for number in numbers if self.rows[number].outcome == "new"]
+        for group in _new_groups(new_rows, clusters):
+            first = group[0].number
+            self.members[first] = [row.number for row in group]
+            for row in group:
+                self.leader[row.number] = first
+
+    def write(self) -> None:
+        numbers = sorted(self.rows)
+        for start in range(0, len(numbers), IMPORT_CHUNK_ROWS):
+            chunk = numbers[start : start + IMPORT_CHUNK_ROWS]
+            for attempt in range(REMATCH_ATTEMPTS + 1):
+                changed = self._chunk_write(chunk, insist=attempt == REMATCH_ATTEMPTS)
+                if not changed:
+                    break
+                self._rematch(changed)
+
+    def _chunk_write(self, chunk: Sequence[int], *, insist: bool) -> set[str]:
+        """Write the rows in one short transaction, unless the registry of their countries
+        changed since it was read (then nothing is written and those countries are returned);
+        with `insist`, write them as matched last."""
+        countries = sorted(
+            {self.rows[number].country for number in chunk if number in self.outcomes}
+        )
+        with transaction.atomic():
+            if countries:
+                now = registry_fingerprint(countries=countries)
+                changed = {
+                    country for country in countries if now[country] != self.marks.get(country)
+                }
+                if now[""] != self.marks.get(""):
+                    changed = {"", *countries}
+                if changed and not insist:
+                    return changed
+            self._rows_write(chunk)
+            if countries:
+                # Our own writes move the marks too; the next chunk must see only others'.
+                self.marks.update(registry_fingerprint(countries=countries))
+        self.written.update(chunk)
+        return set()
+
+    def _rows_write(self, chunk: Sequence[int]) -> None:
+        rows = [self.rows[number] for number in chunk]
+        linked = [number for number in chunk if number in self.outcomes]
+        known = _facilities_by_id(
+            self.outcomes[number].facility_id
+            for number in linked
+            if self.outcomes[number].decision == "matched"
+        )
+        described = {facility.pk: _description(facility) for facility in known.values()}
+        firsts = [number for number in linked if self.leader.get(number) == number]
+        created = _facilities_create([self.rows[first] for first in firsts], save=False)
+        for first, facility in zip(firsts, created, strict=True):
+            for number in self.members[first][1:]:
+                _facility_fill(facility, self.rows[number])
+        Facility.objects.bulk_create(created, batch_size=1000)
+        self.created.update(zip(firsts, created, strict=True))
+        fresh = {facility.pk for facility in [*known.values(), *created]}
+        for number in linked:
+            row, outcome = self.rows[number], self.outcomes[number]
+            if outcome.decision == "matched":
+                assert outcome.facility_id is not None
+                row.facility = known[outcome.facility_id]
+                _facility_fill(row.facility, row)
+            elif number in self.leader:
+                row.facility = self.created[self.leader[number]]
+        for row in rows:
+            if row.number in self.duplicates:
+                row.facility = self.rows[self.duplicates[row.number]].facility
+        # A facility registered by an earlier chunk may have been merged since.
+        live = _facilities_live(
+            {row.facility.pk for row in rows if row.facility is not None} - fresh
+        )
+        for row in rows:
+            if row.facility is not None and row.facility.pk in live:
+                row.facility = live[row.facility.pk]
+        _aliases_assign([row for row in rows if row.facility is not None])
+        SupplierRow.objects.bulk_create(rows, batch_size=1000)
+        changed = [f for f in known.values() if _description(f) != described[f.pk]]
+        # Small batches: Django updates many rows with one CASE per field, slow for long batches.
+        Facility.objects.bulk_update(changed, _DESCRIPTION_FIELDS, batch_size=100)
+        MatchReview.objects.bulk_create(
+            [
+                MatchReview(
+                    row=self.rows[number], candidates=_candidates_json(self.outcomes[number])
+                )
+                for number in linked
+                if self.outcomes[number].decision == "review"
+            ],
+            batch_size=1000,
+        )
+
+    def _rematch(self, changed: set[str]) -> None:
+        """Match the rows still to be written of the changed countries (every country when
+        the remembered verdicts changed) against the registry as it is now; outside any
+        transaction. Rows of a group whose facility is registered already keep it."""
+        pending = [
+            number
+            for number in sorted(self.outcomes)
+            if number not in self.written
+            and ("" in changed or self.rows[number].country in changed)
+            and self.leader.get(number) not in self.created
+        ]
+        for number in list(pending):
+            first = self.leader.get(number)
+            if first is not None:
+                pending.extend(self.members.get(first, ()))
+        pending = sorted(set(pending))
+        for number in pending:
+            first = self.leader.pop(number, None)
+            if first is not None:
+                self.members.pop(first, None)
+        countries = sorted({self.rows[number].country for number in pending})
+        marks = registry_fingerprint(countries=countries)
+        if pending:
+            incoming = [self.records[number] for number in pending]
+            registry = registry_records(countries=countries)
+            outcomes = self.matcher(incoming, registry, decisions=match_decisions(), progress=None)
+            _outcomes_check(incoming, outcomes)
+            clusters = self.clusterer(outcomes, incoming) if self.clusterer is not None else ()
+            self.plan(incoming, outcomes, clusters)
+        self.marks.update(marks)
+
+
+def _facilities_live(pks: Iterable[int]) -> dict[int, Facility]:
+    """The facilities with these pks as they are now: merged ones stand for their target."""
+    return {
+        facility.pk: facility.merged_into or facility
+        for facility in Facility.objects.filter(pk__in=sorted(pks)).select_related("merged_into")
+    }
+
+
+_COUNT_FIELDS = (
+    "row_count",
+    "accepted_count",
+    "rejected_count",
+    "duplicate_count",
+    "matched_count",
+    "new_count",
+    "review_count",
+)
+
+
+def _counts_set(supplier_list: SupplierList, rows: Iterable[SupplierRow]) -> None:
     outcomes = [row.outcome for row in rows]
     supplier_list.row_count = len(outcomes)
     supplier_list.rejected_count = outcomes.count(RowOutcome.REJECTED)
@@ -528,17 +767,87 @@ def _counts_store(supplier_list: SupplierList, rows: Iterable[SupplierRow]) -> N
     supplier_list.matched_count = outcomes.count(RowOutcome.MATCHED)
     supplier_list.new_count = outcomes.count(RowOutcome.NEW)
     supplier_list.review_count = outcomes.count(RowOutcome.REVIEW)
-    supplier_list.save(
-        update_fields=[
-            "row_count",
-            "accepted_count",
-            "rejected_count",
-            "duplicate_count",
-            "matched_count",
-            "new_count",
-            "review_count",
-        ]
+
+
+# Rows removed per short transaction when an unfinished list is discarded.
+DISCARD_CHUNK_ROWS = 5000
+
+
+def supplier_list_discard(*, supplier_list: SupplierList) -> dict[str, int]:
+    """Remove an unfinished list (one whose import failed or whose worker died): its rows and
+    their reviews, the aliases only its rows reported, and the facilities only it registered;
+    in short transactions. Returns how many of each were removed.
+
+    Raises ImvoError (field "supplier_list") for a complete list: those stay, as every version
+    does. A list that is gone already removes nothing.
+    """
+    removed = {"supplier_lists": 0, "rows": 0, "reviews": 0, "aliases": 0, "facilities": 0}
+    found = SupplierList.all_objects.filter(pk=supplier_list.pk).first()
+    if found is None:
+        return removed
+    if found.status == SupplierListStatus.COMPLETE:
+        raise ImvoError(
+            f"list {found.pk} ({found}) is complete; only an unfinished import is discarded",
+            field="supplier_list",
+        )
+    rows = SupplierRow.objects.filter(supplier_list=found)
+    facility_pks = set(rows.filter(facility__isnull=False).values_list("facility", flat=True))
+    alias_pks = set(rows.filter(alias__isnull=False).values_list("alias", flat=True))
+    row_pks = list(rows.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(row_pks), DISCARD_CHUNK_ROWS):
+        chunk = row_pks[start : start + DISCARD_CHUNK_ROWS]
+        with transaction.atomic():
+            _, reviews = MatchReview.objects.filter(row__in=chunk).delete()
+            removed["reviews"] += reviews.get(MatchReview._meta.label, 0)
+            _, deleted = SupplierRow.objects.filter(pk__in=chunk).delete()
+            removed["rows"] += deleted.get(SupplierRow._meta.label, 0)
+    removed["aliases"] = _orphans_delete(
+        FacilityAlias.objects.filter(pk__in=sorted(alias_pks), rows__isnull=True)
     )
+    removed["facilities"] = _orphans_delete(
+        Facility.objects.filter(pk__in=sorted(facility_pks))
+        .exclude(rows__isnull=False)
+        .exclude(aliases__isnull=False)
+        .exclude(merged_from__isnull=False)
+        .exclude(decisions__isnull=False)
+        .exclude(events__isnull=False)
+        .exclude(pk__in=FacilityAlias.objects.values("origin"))
+        .exclude(pk__in=FacilityEvent.objects.values("other"))
+        .exclude(pk__in=MatchReview.objects.filter(facility__isnull=False).values("facility"))
+    )
+    with transaction.atomic():
+        removed["supplier_lists"], _ = SupplierList.all_objects.filter(
+            pk=found.pk, status=SupplierListStatus.IMPORTING
+        ).delete()
+    return removed
+
+
+def _orphans_delete(orphans: QuerySet[Any]) -> int:
+    """Delete these aliases or facilities in short transactions, skipping any that something
+    came to point to in the meantime."""
+    deleted = 0
+    pks = list(orphans.values_list("pk", flat=True))
+    model = orphans.model
+    for start in range(0, len(pks), DISCARD_CHUNK_ROWS):
+        chunk = pks[start : start + DISCARD_CHUNK_ROWS]
+        try:
+            with transaction.atomic():
+                deleted += model.objects.filter(pk__in=chunk).delete()[1].get(model._meta.label, 0)
+        except (ProtectedError, IntegrityError):
+            for pk in chunk:
+                try:
+                    with transaction.atomic():
+                        deleted += model.objects.filter(pk=pk).delete()[1].get(model._meta.label, 0)
+                except (ProtectedError, IntegrityError):
+                    logger.debug("kept %s %s: something points to it", model._meta.label, pk)
+    return deleted
+
+
+def _discard_after_failure(supplier_list: SupplierList) -> None:
+    try:
+        supplier_list_discard(supplier_list=supplier_list)
+    except Exception:
+        logger.exception("could not remove the unfinished list %s", supplier_list.pk)
 
 
 # --------------------------------------------------------------------------------------------
