@@ -263,12 +263,16 @@ def test_the_secretariat_publishes_a_year_from_the_web(
     assert 'name="covenant"' in page and 'value="textile"' in page
     response = client.post("/open-data/publish/", {"covenant": "textile", "year": "2018"})
     assert response.status_code == 302
+    assert response["Location"].startswith("/work/")  # background work, run at once here
     release = Release.objects.get(covenant=cast.textile, year=2018)
     assert release.published_by == people.textile_secretariat
     assert release.facility_count == len(selectors.facility_search())
+    status = _page(client, response["Location"])
+    assert 'data-work-status="done"' in status
+    assert f'href="/open-data/releases/{release.pk}/"' in status
+    assert "hx-trigger" not in status  # finished: no more polling
     follow = _page(client, "/open-data/")
     assert f'data-release="{release.pk}"' in follow
-    assert "Published AGT 2018, version 1" in follow
 
 
 def test_publishing_a_year_without_lists_shows_the_error_and_publishes_nothing(
@@ -276,9 +280,11 @@ def test_publishing_a_year_without_lists_shows_the_error_and_publishes_nothing(
 ) -> None:
     client.force_login(people.textile_secretariat)
     response = client.post("/open-data/publish/", {"covenant": "textile", "year": "2017"})
-    assert response.status_code == 400
-    assert "data-error" in response.content.decode()
-    assert "2017" in response.content.decode()
+    assert response.status_code == 302
+    status = _page(client, response["Location"])
+    assert 'data-work-status="failed"' in status
+    assert "data-work-error" in status
+    assert "no participant of AGT has a supplier list for 2017" in status
     bad_year = client.post("/open-data/publish/", {"covenant": "textile", "year": "next"})
     assert bad_year.status_code == 400
     assert not Release.objects.exists()

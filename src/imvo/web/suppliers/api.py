@@ -12,6 +12,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -28,6 +29,7 @@ from imvo.core.intake import map_headers
 from imvo.core.years import year_parse
 from imvo.web.accounts.permissions import (
     administers_any_covenant,
+    can_hand_in_for,
     get_company_object_or_404,
     is_admin,
     is_company_user,
@@ -40,13 +42,15 @@ from imvo.web.suppliers.jobs import (
     import_job_create,
     import_job_progress,
     import_job_start,
+    import_job_work,
     table_preview,
     upload_limits,
     upload_stage,
 )
-from imvo.web.suppliers.models import ImportJob, ImportJobStatus, SupplierList
+from imvo.web.suppliers.models import ImportJob, ImportJobStatus
 from imvo.web.suppliers.selectors import (
     covenant_get,
+    supplier_list_covenant_resolve,
     supplier_list_summary,
     supplier_lists_visible_to,
 )
@@ -130,6 +134,11 @@ class ImportJobSerializer(TypedSerializer):
     message = serializers.CharField(help_text="Why the import failed; empty otherwise.")
     field = serializers.CharField(help_text="The field the failure concerns, if any.")
     list_id = serializers.IntegerField(allow_null=True, help_text="Set once the job is done.")
+    attempt = serializers.IntegerField(
+        help_text="The attempt that runs or waits (1 first; more after its worker died)."
+    )
+    max_attempts = serializers.IntegerField(help_text="Attempts before it fails for good.")
+    retrying = serializers.BooleanField(help_text="Tried again after its worker died.")
     status_url = serializers.CharField()
     list_url = serializers.CharField(allow_null=True)
     created_at = serializers.DateTimeField()
@@ -144,7 +153,11 @@ class UploadSerializer(TypedSerializer):
         required=False, help_text="The company's slug; a user of one company may leave it out."
     )
     year = serializers.IntegerField()
-    covenant = serializers.CharField(required=False, help_text="The covenant's slug.")
+    covenant = serializers.CharField(
+        required=False,
+        help_text="The slug of the covenant the list is for, one the company took part in that "
+        "year; may be left out when it took part in only one.",
+    )
     sheet = serializers.CharField(required=False, help_text="The sheet's name; default first.")
     mapping = serializers.CharField(
         required=False,
@@ -163,6 +176,7 @@ ERRORS = OpenApiResponse(
 
 def _job_json(request: Request, job: ImportJob) -> dict[str, Any]:
     done, total = import_job_progress(job)
+    work = import_job_work(job)
     return {
         "job_id": job.pk,
         "status": job.status,
@@ -174,6 +188,9 @@ def _job_json(request: Request, job: ImportJob) -> dict[str, Any]:
         "message": job.message,
         "field": job.field,
         "list_id": job.supplier_list_id,
+        "attempt": work.attempt if work is not None else 1,
+        "max_attempts": work.max_attempts if work is not None else 1,
+        "retrying": work.retrying if work is not None else False,
         "status_url": request.build_absolute_uri(reverse("api-import-job", args=[job.pk])),
         "list_url": (
             request.build_absolute_uri(reverse("api-supplier-list", args=[job.supplier_list_id]))
@@ -261,7 +278,11 @@ class SupplierListsView(APIView):
             raise _bad("file", _too_large())
         company = self._company(request)
         year = self._year(request)
-        covenant = self._covenant(request)
+        covenant = supplier_list_covenant_resolve(
+            company=company, year=year, covenant=self._covenant(request)
+        )
+        if not can_hand_in_for(request.user, company=company, covenant=covenant):
+            raise _bad("covenant", "name a covenant whose secretariat you are")
         sheet = (request.data.get("sheet") or "").strip() or None
         mapping = self._mapping(request)
         data = uploaded.read(limit + 1)
@@ -294,7 +315,8 @@ class SupplierListsView(APIView):
         job = import_job_start(job, wait=wait)
         if wait and job.status == ImportJobStatus.FAILED:
             raise _bad(
-                job.field if job.field in {"file", "mapping", "year"} else "file", job.message
+                job.field if job.field in {"file", "mapping", "year", "covenant"} else "file",
+                job.message,
             )
         if wait and job.status == ImportJobStatus.DONE and job.supplier_list is not None:
             return Response(
@@ -360,9 +382,7 @@ class SupplierListDetailView(APIView):
         responses={200: SupplierListSummarySerializer, 404: OpenApiResponse(description="")},
     )
     def get(self, request: Request, pk: int) -> Response:
-        found = get_company_object_or_404(
-            request.user, SupplierList.objects.select_related("company"), pk=pk
-        )
+        found = get_object_or_404(supplier_lists_visible_to(request.user), pk=pk)
         return Response(supplier_list_summary(found))
 
 
@@ -378,7 +398,11 @@ class ImportJobView(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         job = get_company_object_or_404(
-            request.user, ImportJob.objects.select_related("company"), pk=pk
+            request.user,
+            ImportJob.objects.select_related("company"),
+            covenant_field="covenant",
+            year_field="year",
+            pk=pk,
         )
         return Response(_job_json(request, job))
 

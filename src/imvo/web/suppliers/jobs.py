@@ -367,6 +367,22 @@ def import_job_failed(work: Work) -> None:
     upload_discard(job.token)
 
 
+def deduplicate_start(*, user: User | None) -> Work:
+    """Queue a look for duplicates in the whole registry, or return the one under way."""
+    from imvo.web.work.selectors import work_open
+    from imvo.web.work.services import work_enqueue
+
+    under_way = work_open(kind=DEDUPLICATE_KIND).order_by("created_at").first()
+    if under_way is not None:
+        return under_way
+    return work_enqueue(
+        kind=DEDUPLICATE_KIND,
+        subject="registry",
+        params={"user": user.pk if user is not None else None},
+        user=user,
+    )
+
+
 def deduplicate_run(work: Work, progress: Progress) -> dict[str, Any]:
     """The work of kind "suppliers.deduplicate": look for duplicates in the whole registry."""
     from django.contrib.auth import get_user_model

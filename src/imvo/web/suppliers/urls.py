@@ -13,6 +13,7 @@ urlpatterns = [
     path("review/", views.review_queue, name="review-queue"),
     path("review/<int:pk>/", views.review, name="review"),
     path("review/<int:pk>/decide/", views.review_decide_view, name="review-decide"),
+    path("deduplicate/", views.deduplicate, name="deduplicate"),
     # shared leverage (publication): a company's shared facilities and consent, clusters
     path("shared/", views_leverage.shared_facilities, name="shared"),
     path("shared/csv/", views_leverage.shared_facilities_csv, name="shared-csv"),

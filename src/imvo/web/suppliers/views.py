@@ -40,10 +40,13 @@ from imvo.web.accounts.services import audit_record
 from imvo.web.registry.models import Covenant
 from imvo.web.suppliers.forms import MappingForm, SheetForm, UploadForm, upload_companies
 from imvo.web.suppliers.jobs import (
+    DEDUPLICATE_KIND,
     TablePreview,
+    deduplicate_start,
     import_job_create,
     import_job_progress,
     import_job_start,
+    import_job_work,
     table_preview,
     upload_discard,
     upload_limits,
@@ -70,6 +73,9 @@ from imvo.web.suppliers.selectors import (
     supplier_row_raw,
 )
 from imvo.web.suppliers.services import review_decide
+from imvo.web.work.messages import problem_text
+from imvo.web.work.selectors import work_visible_to
+from imvo.web.work.views import work_context
 
 SESSION_KEY = "suppliers_upload"
 MAX_CANDIDATES = 5  # the keys 1..5 choose one
@@ -256,9 +262,14 @@ def _job_begin(
 def job(request: HttpRequest, pk: int) -> HttpResponse:
     """How far an import got; polled every second by htmx until it has ended."""
     found = get_company_object_or_404(
-        request.user, ImportJob.objects.select_related("company", "supplier_list"), pk=pk
+        request.user,
+        ImportJob.objects.select_related("company", "supplier_list"),
+        covenant_field="covenant",
+        year_field="year",
+        pk=pk,
     )
     done, total = import_job_progress(found)
+    work = import_job_work(found)
     summary = (
         _summary_shown(found.supplier_list)
         if found.status == ImportJobStatus.DONE and found.supplier_list is not None
@@ -271,7 +282,9 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
         "percent": round(100 * done / total) if total else 0,
         "ended": found.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED),
         "summary": summary,
-        "problem": job_problem_text(found.problem, found.message),
+        "problem": problem_text(found.problem, "")
+        or job_problem_text(found.problem, found.message),
+        "work": work,
     }
     template = "suppliers/_job_status.html" if _htmx(request) else "suppliers/job.html"
     response = render(request, template, context)
@@ -306,13 +319,14 @@ def lists(request: HttpRequest) -> HttpResponse:
 @login_required
 def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One list: its counts, its versions and every rejected row's problems."""
-    found = get_company_object_or_404(
-        request.user, SupplierList.objects.select_related("company", "covenant"), pk=pk
-    )
+    found = get_object_or_404(supplier_lists_visible_to(request.user), pk=pk)
     context = {
         "list": found,
         "summary": _summary_shown(found),
-        "versions": supplier_list_versions(company=found.company, year=found.year),
+        # the versions for the same company, covenant and year: visible with the list itself
+        "versions": supplier_list_versions(
+            company=found.company, year=found.year, covenant=found.covenant
+        ),
     }
     return render(request, "suppliers/list_detail.html", context)
 
@@ -470,3 +484,23 @@ def _review_item(found: MatchReview) -> dict[str, Any]:
         )
     item["candidate_rows"] = candidates
     return item
+
+
+# --------------------------------------------------------------------------------------------
+# De-duplication of the registry
+# --------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@secretariat_required
+def deduplicate(request: HttpRequest) -> HttpResponse:
+    """Look for duplicates in the whole registry, as background work: the latest run's status,
+    and a button to start one (unless one is under way)."""
+    latest = (
+        work_visible_to(request.user).filter(kind=DEDUPLICATE_KIND).order_by("-created_at").first()
+    )
+    if request.method == "POST":
+        work = deduplicate_start(user=stored_user(request.user))
+        return redirect("work:status", pk=work.pk)
+    context = {"latest": work_context(latest) if latest is not None else None}
+    return render(request, "suppliers/deduplicate.html", context)
