@@ -16,6 +16,7 @@ from imvo.web.accounts.permissions import AnyUser, companies_visible_to, is_admi
 from imvo.web.registry.models import Covenant, Organisation, OrganisationKind
 from imvo.web.suppliers.jobs import TablePreview
 from imvo.web.suppliers.messages import FIELD_LABELS
+from imvo.web.suppliers.selectors import covenants_taken_part_in
 
 FIRST_YEAR = 2000
 
@@ -41,7 +42,7 @@ class UploadForm(forms.Form):
         queryset=Covenant.objects.order_by("short_name", "slug"),
         required=False,
         label=gettext_lazy("Covenant"),
-        empty_label=gettext_lazy("(none)"),
+        empty_label=gettext_lazy("(the company's covenant)"),
     )
     file = forms.FileField(
         label=gettext_lazy("Supplier list"),
@@ -63,6 +64,45 @@ class UploadForm(forms.Form):
         year.widget.attrs.update({"min": FIRST_YEAR, "max": this_year + 1})
         year.initial = this_year
         self.fields["file"].widget.attrs["accept"] = ".csv,.txt,.xlsx,.xls,.ods"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("company") is not None and cleaned.get("year") is not None:
+            self._covenant_choose(cleaned)
+        return cleaned
+
+    def _covenant_choose(self, cleaned: dict[str, Any]) -> None:
+        """A list is for a covenant the company took part in during the year: the one chosen,
+        or else the only one (`supplier_list_covenant_resolve` says the same in English)."""
+        company, year, chosen = cleaned["company"], cleaned["year"], cleaned.get("covenant")
+        taking_part = list(covenants_taken_part_in(company=company, year=year))
+        names = {"company": company.name, "year": year}
+        if chosen is not None and chosen not in taking_part:
+            self.add_error(
+                "covenant",
+                _("%(company)s did not take part in %(covenant)s in %(year)s.")
+                % {**names, "covenant": chosen.short_name or chosen.slug},
+            )
+        elif chosen is None and not taking_part:
+            self.add_error(
+                "covenant",
+                _(
+                    "%(company)s took part in no covenant in %(year)s; a supplier list is handed "
+                    "in for a covenant the company takes part in."
+                )
+                % names,
+            )
+        elif chosen is None and len(taking_part) > 1:
+            self.add_error(
+                "covenant",
+                _(
+                    "%(company)s took part in more than one covenant in %(year)s; choose the "
+                    "covenant the list is for."
+                )
+                % names,
+            )
+        elif chosen is None:
+            cleaned["covenant"] = taking_part[0]
 
 
 class SheetForm(forms.Form):

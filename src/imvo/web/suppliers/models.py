@@ -91,12 +91,13 @@ class SupplierList(models.Model):
         max_length=10, choices=SupplierListStatus.choices, default=SupplierListStatus.COMPLETE
     )
 
-    objects = CompleteListManager()
     all_objects = models.Manager()
+    objects = CompleteListManager()
 
     class Meta:
         ordering = ["company", "year", "version"]
         base_manager_name = "all_objects"
+        default_manager_name = "objects"
         constraints = [
             models.UniqueConstraint(
                 fields=["company", "covenant", "year", "version"],

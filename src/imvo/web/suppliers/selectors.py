@@ -175,6 +175,40 @@ def covenant_get(*, slug: str) -> Covenant:
     return covenant
 
 
+def supplier_list_covenant_resolve(
+    *, company: Organisation, year: int, covenant: Covenant | None
+) -> Covenant:
+    """The covenant a company's list for a year belongs to: the one given, which the company
+    must have taken part in during the year, or else the only one it took part in.
+
+    Raises ImvoError (field "covenant") for a covenant the company was not in that year, and
+    when none is given and the company took part in none, or in several (then it must choose).
+    """
+    taking_part = list(covenants_taken_part_in(company=company, year=year))
+    slugs = ", ".join(found.slug for found in taking_part)
+    if covenant is not None:
+        if all(found.pk != covenant.pk for found in taking_part):
+            raise ImvoError(
+                f"{company.name} did not take part in the covenant {covenant.slug} in {year}"
+                + (f"; in {year} it took part in {slugs}" if taking_part else ""),
+                field="covenant",
+            )
+        return covenant
+    if len(taking_part) == 1:
+        return taking_part[0]
+    if not taking_part:
+        raise ImvoError(
+            f"{company.name} took part in no covenant in {year}; a supplier list is handed in "
+            "for a covenant the company takes part in",
+            field="covenant",
+        )
+    raise ImvoError(
+        f"{company.name} took part in more than one covenant in {year} ({slugs}); "
+        "choose the covenant the list is for",
+        field="covenant",
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # Facilities
 # --------------------------------------------------------------------------------------------

@@ -48,14 +48,15 @@ class Migration(migrations.Migration):
             name="supplierlist",
             options={
                 "base_manager_name": "all_objects",
+                "default_manager_name": "objects",
                 "ordering": ["company", "year", "version"],
             },
         ),
         migrations.AlterModelManagers(
             name="supplierlist",
             managers=[
-                ("objects", django.db.models.manager.Manager()),
                 ("all_objects", django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.RemoveConstraint(
