@@ -387,8 +387,11 @@ def _zeeman_banking_draft(world: World, year: int = 2018) -> Any:
 
 def _zeeman_banking_submitted(world: World) -> Any:
     from imvo.web.diligence import services
+    from imvo.web.diligence.models import AssessmentFramework
     from web.diligence.story import BEFORE_DEADLINE
 
+    if not AssessmentFramework.objects.filter(covenant=world.cast.banking).exists():
+        services.framework_create(covenant=world.cast.banking)
     submission = _zeeman_banking_draft(world)
     if submission.status == "submitted":
         return submission
@@ -423,7 +426,6 @@ def zeeman_banking_published_assessment(world: World) -> dict[str, Any]:
     from imvo.web.diligence import services
 
     submission = _zeeman_banking_submitted(world)
-    services.framework_create(covenant=world.cast.banking)
     assessment = services.assessment_create(actor=None, submission=submission)
     services.assessment_score(
         actor=None,
@@ -752,6 +754,11 @@ OTHER_COVENANT: list[tuple[str, str, Rule]] = [
     ),
     (
         "diligence:assess",
+        BANKING,
+        Rule(ZEEMAN_BANKING_SECRETARIAT, zeeman_banking_submitted, "post"),
+    ),
+    (
+        "api-assessment-create",
         BANKING,
         Rule(ZEEMAN_BANKING_SECRETARIAT, zeeman_banking_submitted, "post"),
     ),

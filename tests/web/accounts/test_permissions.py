@@ -15,6 +15,7 @@ from rest_framework.test import APIRequestFactory
 
 from imvo.web.accounts import permissions as p
 from imvo.web.accounts.services import membership_delete, user_create
+from imvo.web.diligence.models import Submission
 from imvo.web.registry import models as m
 from web.accounts.people import People
 
@@ -66,6 +67,7 @@ def test_covenants_administered_and_visible_follow_the_roles(people: People, cas
 
 
 def test_companies_visible_to_each_person(people: People) -> None:
+    """The companies a page may offer each person to choose (not what it reads of them)."""
     expected = {
         "zeeman_user": {"zeeman"},
         "hema_user": {"hema"},
@@ -80,52 +82,136 @@ def test_companies_visible_to_each_person(people: People) -> None:
 
 
 def test_a_company_user_can_view_and_edit_only_its_own_company(people: People, cast: Any) -> None:
-    assert p.can_view_company(people.zeeman_user, cast.zeeman)
+    for covenant in (cast.textile, cast.banking, None):
+        assert p.can_view_company_data(
+            people.zeeman_user, company=cast.zeeman, covenant=covenant, year=2018
+        )
     assert p.can_edit_company(people.zeeman_user, cast.zeeman)
-    assert not p.can_view_company(people.zeeman_user, cast.hema)
+    assert not p.can_view_company_data(
+        people.zeeman_user, company=cast.hema, covenant=cast.textile, year=2018
+    )
     assert not p.can_edit_company(people.zeeman_user, cast.hema)
 
 
-def test_the_secretariat_reads_but_does_not_edit_its_companies(people: People, cast: Any) -> None:
-    assert p.can_view_company(people.textile_secretariat, cast.zeeman)
+def test_the_secretariat_reads_but_does_not_edit_its_covenants_data(
+    people: People, cast: Any
+) -> None:
+    def reads(name: str, covenant: Any, year: int = 2018) -> bool:
+        user = getattr(people, name)
+        return p.can_view_company_data(user, company=cast.zeeman, covenant=covenant, year=year)
+
+    assert reads("textile_secretariat", cast.textile)
+    assert not reads("textile_secretariat", cast.textile, year=2015)  # before Zeeman joined
+    assert not reads("textile_secretariat", None)  # a list without a covenant: Zeeman's own
+    assert not reads("textile_secretariat", cast.banking)
     assert not p.can_edit_company(people.textile_secretariat, cast.zeeman)
-    assert not p.can_view_company(people.banking_secretariat, cast.zeeman)
-    assert not p.can_view_company(people.fnv_observer, cast.zeeman)
+    assert not reads("banking_secretariat", cast.textile)
+    assert not reads("banking_secretariat", cast.banking)  # Zeeman takes no part in banking
+    assert not reads("fnv_observer", cast.textile)
+    assert reads("administrator", cast.banking)
     assert p.can_edit_company(people.administrator, cast.zeeman)
 
 
-def test_a_company_that_left_the_covenant_stays_visible_to_its_secretariat(
+def test_a_participation_added_later_opens_only_its_own_covenant_and_years(
     people: People, cast: Any
 ) -> None:
+    """The escalation of issue 9: the banking secretariat adds Zeeman to banking."""
+    from datetime import date
+
+    from imvo.web.accounts.services import participation_create
+
+    participation_create(
+        covenant=cast.banking,
+        organisation=cast.zeeman,
+        joined_on=date(2019, 3, 1),
+        created_by=people.banking_secretariat,
+    )
+    banking = people.banking_secretariat
+    assert "zeeman" in slugs(p.companies_visible_to(banking))  # it may choose Zeeman …
+    for covenant, year in ((cast.textile, 2019), (cast.textile, 2018), (cast.banking, 2018)):
+        # … but not read its textile data, nor banking data of before it joined
+        assert not p.can_view_company_data(
+            banking, company=cast.zeeman, covenant=covenant, year=year
+        )
+    assert p.can_view_company_data(banking, company=cast.zeeman, covenant=cast.banking, year=2019)
+    # and Zeeman no longer belongs to the textile covenant alone: no accounts for it from there
+    assert "zeeman" not in slugs(p.companies_invitable_by(people.textile_secretariat))
+    assert "zeeman" not in slugs(p.companies_invitable_by(banking))
+    assert not p.can_edit_organisation_record(people.textile_secretariat, cast.zeeman)
+    assert p.can_edit_organisation_record(people.textile_secretariat, cast.hema)
+
+
+def test_a_company_that_left_the_covenant_is_visible_only_for_the_years_it_took_part(
+    people: People, cast: Any
+) -> None:
+    from datetime import date
+
     participation = m.Participation.objects.get(covenant=cast.textile, organisation=cast.hema)
-    participation.left_on = participation.joined_on
+    participation.left_on = date(2018, 3, 31)
     participation.save()
-    assert p.can_view_company(people.textile_secretariat, cast.hema)
+    for year, expected in ((2016, True), (2018, True), (2019, False), (2015, False)):
+        assert (
+            p.can_view_company_data(
+                people.textile_secretariat, company=cast.hema, covenant=cast.textile, year=year
+            )
+            is expected
+        ), year
+
+
+def test_companies_invitable_by_each_person(people: People, cast: Any) -> None:
+    expected = {
+        "zeeman_user": {"zeeman"},
+        "hema_user": {"hema"},
+        "textile_secretariat": {"zeeman", "hema"},
+        "banking_secretariat": {"rabobank"},
+        "fnv_observer": set(),
+        "administrator": {"zeeman", "hema", "rabobank"},
+    }
+    seen = {name: slugs(p.companies_invitable_by(u)) for name, u in people.by_name().items()}
+    assert seen == expected
 
 
 def test_get_company_object_or_404_hides_another_companys_object(people: People, cast: Any) -> None:
-    shares = m.MarketShare.objects.all()
-    hema_share = m.MarketShare.objects.get(company=cast.hema)
-    assert p.get_company_object_or_404(people.hema_user, shares, pk=hema_share.pk) == hema_share
-    for name in ("zeeman_user", "fnv_observer", "banking_secretariat"):
+    from web.diligence.story import zeeman_draft
+
+    draft = zeeman_draft(cast)
+    submissions = Submission.objects.all()
+    paths = {"covenant_field": "covenant", "year_field": "year"}
+    assert p.get_company_object_or_404(people.zeeman_user, submissions, pk=draft.pk, **paths)
+    for name in ("hema_user", "fnv_observer", "banking_secretariat"):
         with pytest.raises(Http404):
-            p.get_company_object_or_404(getattr(people, name), shares, pk=hema_share.pk)
+            p.get_company_object_or_404(getattr(people, name), submissions, pk=draft.pk, **paths)
     with pytest.raises(Http404):
-        p.get_company_object_or_404(ANONYMOUS, shares, pk=hema_share.pk)
-    found = p.get_company_object_or_404(people.textile_secretariat, shares, pk=hema_share.pk)
-    assert found == hema_share
+        p.get_company_object_or_404(ANONYMOUS, submissions, pk=draft.pk, **paths)
+    found = p.get_company_object_or_404(
+        people.textile_secretariat, submissions, pk=draft.pk, **paths
+    )
+    assert found == draft
 
 
-def test_company_objects_visible_to_follows_a_lookup_path(people: People, cast: Any) -> None:
-    participations = m.Participation.objects.all()
-    visible = p.company_objects_visible_to(
-        people.zeeman_user, participations, company_field="organisation"
-    )
-    assert {x.organisation.slug for x in visible} == {"zeeman"}
-    companies = p.company_objects_visible_to(
-        people.hema_user, m.Organisation.objects.all(), company_field="pk"
-    )
-    assert slugs(companies) == {"hema"}
+def test_company_objects_visible_to_follows_lookup_paths(people: People, cast: Any) -> None:
+    from imvo.web.diligence.models import RiskItem
+    from web.diligence.story import zeeman_draft
+
+    draft = zeeman_draft(cast)
+    risks = RiskItem.objects.all()
+    paths = {
+        "company_field": "submission__company",
+        "covenant_field": "submission__covenant",
+        "year_field": "submission__year",
+    }
+    for name, expected in (
+        ("zeeman_user", True),
+        ("textile_secretariat", True),
+        ("administrator", True),
+        ("hema_user", False),
+        ("banking_secretariat", False),
+        ("fnv_observer", False),
+    ):
+        visible = p.company_objects_visible_to(getattr(people, name), risks, **paths)
+        assert set(visible) == (set(draft.risks.all()) if expected else set()), name
+    administered = p.company_objects_administered_by(people.zeeman_user, risks, **paths)
+    assert not administered.exists()  # its own users do no secretariat work on it
 
 
 def test_covenant_objects_are_limited_to_the_secretariats_covenants(
@@ -146,7 +232,7 @@ def test_a_deactivated_user_loses_every_role(people: People, cast: Any) -> None:
     user.save()
     p.grants_forget(user)
     assert not p.can_administer_covenant(user, cast.textile)
-    assert not p.can_view_company(user, cast.zeeman)
+    assert not p.can_view_company_data(user, company=cast.zeeman, covenant=cast.textile, year=2018)
     admin = people.administrator
     admin.is_active = False
     assert not p.is_admin(admin)
@@ -214,6 +300,7 @@ def test_admin_and_company_user_required(people: People) -> None:
 class _View:
     company_field = "company"
     covenant_field = "covenant"
+    year_field = "year"
 
 
 def _api_request(user: Any, method: str = "get") -> Request:
@@ -225,7 +312,9 @@ def _api_request(user: Any, method: str = "get") -> Request:
 def test_company_object_access_is_404_for_another_company_and_403_for_readers(
     people: People, cast: Any
 ) -> None:
-    share = m.MarketShare.objects.get(company=cast.zeeman)
+    from web.diligence.story import zeeman_draft
+
+    share = zeeman_draft(cast)  # Zeeman's submission to the textile covenant for 2018
     access = p.CompanyObjectAccess()
     view: Any = _View()
     assert access.has_object_permission(_api_request(people.zeeman_user), view, share)
@@ -239,6 +328,8 @@ def test_company_object_access_is_404_for_another_company_and_403_for_readers(
     assert not access.has_object_permission(
         _api_request(people.textile_secretariat, "post"), view, share
     )
+    with pytest.raises(exceptions.NotFound):
+        access.has_object_permission(_api_request(people.banking_secretariat), view, share)
     assert not access.has_permission(_api_request(ANONYMOUS), view)
 
 

@@ -265,7 +265,8 @@ def test_the_secretariat_invites_a_user_of_a_company_in_its_covenant(
         ("textile_secretariat", "observer", "banking"),
         ("textile_secretariat", "admin", None),
         ("fnv_observer", "observer", "textile"),
-        ("zeeman_user", "company", "zeeman"),
+        ("zeeman_user", "company", "hema"),  # a company's users invite only colleagues
+        ("zeeman_user", "observer", "textile"),
     ],
 )
 def test_nobody_invites_beyond_their_own_covenant(
@@ -284,6 +285,59 @@ def test_nobody_invites_beyond_their_own_covenant(
         )
     assert not Invitation.objects.exists()
     assert not mail.outbox
+
+
+def test_a_company_user_invites_a_colleague(people: People, cast: Any) -> None:
+    invitation, _ = invite(
+        people,
+        invited_by=people.zeeman_user,
+        email="chris@zeeman.example",
+        role="company",
+        company=cast.zeeman,
+    )
+    assert (invitation.company, invitation.invited_by) == (cast.zeeman, people.zeeman_user)
+
+
+def test_a_secretariat_invites_no_users_of_a_company_that_also_takes_part_elsewhere(
+    people: People, cast: Any
+) -> None:
+    """A company user can change what is published of its company in every covenant, so only
+    a secretariat that sees all of the company's data creates its accounts."""
+    from datetime import date
+
+    from imvo.web.accounts.services import participation_create
+
+    participation_create(
+        covenant=cast.banking,
+        organisation=cast.zeeman,
+        joined_on=date(2019, 1, 1),
+        created_by=people.banking_secretariat,
+    )
+    for secretariat in (people.textile_secretariat, people.banking_secretariat):
+        with pytest.raises(ImvoError, match="You cannot invite"):
+            invite(
+                people,
+                invited_by=secretariat,
+                email="x@zeeman.example",
+                role="company",
+                company=cast.zeeman,
+            )
+    assert not Invitation.objects.exists()
+    invite(
+        people,
+        invited_by=people.zeeman_user,
+        email="x@zeeman.example",
+        role="company",
+        company=cast.zeeman,
+    )
+    invite(
+        people,
+        invited_by=people.administrator,
+        email="y@zeeman.example",
+        role="company",
+        company=cast.zeeman,
+    )
+    assert Invitation.objects.count() == 2
 
 
 def test_an_administrator_may_invite_another_administrator(people: People) -> None:

@@ -25,7 +25,9 @@ def test_the_account_page_lists_the_users_roles(people: People) -> None:
     html = as_user(people.zeeman_user).get("/accounts/", **EN).content.decode()
     assert "anna@zeeman.example" in html
     assert re.search(r'data-role="company">\s*Company user: Zeeman', html)
-    assert "Invite users" not in html
+    assert 'href="/accounts/invitations/"' in html  # its colleagues
+    observer = as_user(people.fnv_observer).get("/accounts/", **EN).content.decode()
+    assert "Invite users" not in observer
     secretariat = as_user(people.textile_secretariat).get("/accounts/", **EN).content.decode()
     assert "Secretariat: AGT" in secretariat
     assert 'href="/accounts/invitations/"' in secretariat
@@ -67,6 +69,35 @@ def test_the_invitation_form_offers_only_the_secretariats_own_scope(people: Peop
     assert 'value="admin"' not in text
     admin = as_user(people.administrator).get("/accounts/invitations/").content.decode()
     assert 'value="admin"' in admin and "Rabobank" in admin
+
+
+def test_a_company_user_invites_colleagues_of_its_own_company_only(
+    people: People, cast: Any
+) -> None:
+    client = as_user(people.zeeman_user)
+    text = client.get("/accounts/invitations/", **EN).content.decode()
+    assert ">Zeeman</option>" in text and "HEMA" not in text
+    assert 'value="observer"' not in text and 'value="secretariat"' not in text
+    refused = client.post(
+        "/accounts/invitations/",
+        {"email": "x@hema.example", "role": "company", "company": cast.hema.pk},
+        **EN,
+    )
+    assert refused.status_code == 400
+    assert not Invitation.objects.exists()
+    response = client.post(
+        "/accounts/invitations/",
+        {"email": "chris@zeeman.example", "role": "company", "company": cast.zeeman.pk},
+        follow=True,
+        **EN,
+    )
+    assert "An invitation was sent to chris@zeeman.example." in response.content.decode()
+    (invitation,) = Invitation.objects.all()
+    assert (invitation.company, invitation.invited_by) == (cast.zeeman, people.zeeman_user)
+    assert (
+        as_user(people.hema_user).post(f"/accounts/invitations/{invitation.pk}/revoke/").status_code
+        == 404
+    )
 
 
 def test_the_secretariat_invites_by_email(people: People, cast: Any) -> None:
@@ -169,6 +200,6 @@ def test_a_broken_invitation_link_gets_a_clear_page(db: None) -> None:
 
 
 def test_the_403_page_explains_the_missing_role(people: People) -> None:
-    response = as_user(people.zeeman_user).get("/accounts/invitations/", **EN)
+    response = as_user(people.fnv_observer).get("/accounts/invitations/", **EN)
     assert response.status_code == 403
     assert "no role that gives access" in response.content.decode()

@@ -21,7 +21,8 @@ from django.utils.translation import ngettext
 from imvo.web.accounts import selectors, services
 from imvo.web.accounts.models import Role
 from imvo.web.accounts.permissions import (
-    companies_administered_by,
+    administers_any_covenant,
+    companies_invitable_by,
     covenants_administered_by,
     is_admin,
 )
@@ -122,15 +123,19 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args: Any, user: AbstractBaseUser | AnonymousUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        roles = [Role.COMPANY, Role.OBSERVER, Role.SECRETARIAT]
+        roles = [Role.COMPANY]
+        if administers_any_covenant(user):  # a company's users invite only their colleagues
+            roles += [Role.OBSERVER, Role.SECRETARIAT]
         if is_admin(user):
             roles.append(Role.ADMIN)
         role_field: forms.ChoiceField = self.fields["role"]  # type: ignore[assignment]
         role_field.choices = [(role.value, role.label) for role in roles]
         company_field: forms.ModelChoiceField[Organisation] = self.fields["company"]  # type: ignore[assignment]
-        company_field.queryset = companies_administered_by(user).order_by("name")
+        company_field.queryset = companies_invitable_by(user).order_by("name")
         covenant_field: forms.ModelChoiceField[Covenant] = self.fields["covenant"]  # type: ignore[assignment]
         covenant_field.queryset = covenants_administered_by(user).order_by("slug")
+        if not administers_any_covenant(user):
+            del self.fields["covenant"]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

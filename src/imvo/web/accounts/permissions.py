@@ -4,6 +4,12 @@ Naming: `is_secretariat_of` and `is_observer_of` state a membership and nothing 
 `can_*` functions and the `*_visible_to` / `*_administered_by` querysets answer the access
 question, so they let administrators through. Company data of another company is reported as
 missing (404), never as forbidden (403), so its existence is not revealed.
+
+A company's data belongs to the covenant it was handed in for and to a year; a secretariat
+reads it only for its own covenants and only for the years the company took part in them
+(`company_objects_visible_to`). Knowing a company (choosing it on a page) is wider than
+reading its data (`companies_visible_to`); creating its accounts is narrower
+(`companies_invitable_by`).
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -24,7 +30,7 @@ from rest_framework import exceptions
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from imvo.web.accounts.models import Membership, Role
-from imvo.web.registry.models import Covenant, Organisation, OrganisationKind
+from imvo.web.registry.models import Covenant, Organisation, OrganisationKind, Participation
 
 if TYPE_CHECKING:  # importing DRF's views here would load the authentication classes early
     from rest_framework.request import Request
@@ -135,6 +141,25 @@ def administers_any_covenant(user: AnyUser) -> bool:
 
 
 # ---------------------------------------------------------------- companies
+#
+# A company's confidential data (supplier lists, submissions, assessments, shared facilities)
+# belongs to the covenant it was handed in for, and to a year. Its own users and administrators
+# read all of it. A secretariat reads an object only when it belongs to one of the
+# secretariat's covenants *and* the company took part in that covenant during the object's
+# year: a participation added later, or one that ended, opens nothing of another covenant's or
+# another time's data. Lists handed in without a covenant (before lists had one) are for the
+# company's own users and administrators only.
+
+
+def took_part_during(*, company: Any, covenant: Any, year: Any) -> Exists:
+    """An `Exists` that the company took part in the covenant at some time in the year:
+    joined by 31 December and not left before 1 January. The arguments are values or
+    expressions (`OuterRef("company")`)."""
+    return Exists(
+        Participation.objects.filter(
+            organisation=company, covenant=covenant, joined_on__year__lte=year
+        ).filter(Q(left_on__isnull=True) | Q(left_on__year__gte=year))
+    )
 
 
 def companies_of(user: AnyUser) -> QuerySet[Organisation]:
@@ -142,38 +167,74 @@ def companies_of(user: AnyUser) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=_company_ids(user), kind=OrganisationKind.COMPANY)
 
 
-def companies_administered_by(user: AnyUser) -> QuerySet[Organisation]:
-    """Companies that ever took part in a covenant of the user's secretariat (all companies
-    for administrators): whose data it reads and whose users it may invite."""
+def companies_visible_to(user: AnyUser) -> QuerySet[Organisation]:
+    """The companies a page may offer the user to choose (`?company=`, a company list): its
+    own, for a secretariat every company that has (or had) a participation in one of its
+    covenants, all for administrators. Choosing a company opens nothing by itself: what is
+    shown of it is narrowed by `company_objects_visible_to`."""
     companies = Organisation.objects.filter(kind=OrganisationKind.COMPANY)
     if is_admin(user):
         return companies
+    chosen = Q(pk__in=sorted(_company_ids(user)))
+    administered = _covenant_ids(user, Role.SECRETARIAT)
+    if administered:
+        chosen |= Q(
+            Exists(
+                Participation.objects.filter(
+                    organisation=OuterRef("pk"), covenant_id__in=sorted(administered)
+                )
+            )
+        )
+    return companies.filter(chosen)
+
+
+def companies_invitable_by(user: AnyUser) -> QuerySet[Organisation]:
+    """Companies the user may create accounts for (invite users of): its own companies; for a
+    secretariat the companies whose data it sees in full, i.e. that took part in its
+    covenants and in no other; all for administrators. A company user can change its
+    company's consent to be named, so this must never reach data of another covenant."""
+    companies = Organisation.objects.filter(kind=OrganisationKind.COMPANY)
+    if is_admin(user):
+        return companies
+    invitable = Q(pk__in=sorted(_company_ids(user)))
+    administered = sorted(_covenant_ids(user, Role.SECRETARIAT))
+    if administered:
+        of_company = Participation.objects.filter(organisation=OuterRef("pk"))
+        invitable |= Q(Exists(of_company.filter(covenant_id__in=administered))) & ~Q(
+            Exists(of_company.exclude(covenant_id__in=administered))
+        )
+    return companies.filter(invitable)
+
+
+def can_edit_organisation_record(user: AnyUser, organisation: Organisation) -> bool:
+    """May the user change the registry record of an organisation (its name, brands, market
+    shares) in the admin? Administrators; a secretariat when every covenant the organisation
+    takes part in is one of its own (or it takes part in none yet)."""
+    if is_admin(user):
+        return True
     administered = _covenant_ids(user, Role.SECRETARIAT)
     if not administered:
-        return companies.none()
-    in_covenants = Organisation.objects.filter(participations__covenant_id__in=administered).values(
-        "pk"
+        return False
+    return not (
+        Participation.objects.filter(organisation=organisation)
+        .exclude(covenant_id__in=sorted(administered))
+        .exists()
     )
-    return companies.filter(pk__in=in_covenants)
 
 
-def companies_visible_to(user: AnyUser) -> QuerySet[Organisation]:
-    """Companies whose confidential data the user may read: its own companies, every company
-    that ever took part in a covenant of its secretariat, or all for administrators.
-    Observers and anonymous users see none."""
-    if is_admin(user):
-        return Organisation.objects.filter(kind=OrganisationKind.COMPANY)
-    own = Organisation.objects.filter(pk__in=_company_ids(user), kind=OrganisationKind.COMPANY)
-    if not _covenant_ids(user, Role.SECRETARIAT):
-        return own
-    return own | companies_administered_by(user)
-
-
-def can_view_company(user: AnyUser, company: Organisation) -> bool:
-    """May the user read this company's confidential data?"""
+def can_view_company_data(
+    user: AnyUser, *, company: Organisation, covenant: Covenant | None, year: int
+) -> bool:
+    """May the user read this company's data handed in for `covenant` and `year`?"""
     if is_admin(user) or company.pk in _company_ids(user):
         return True
-    return companies_visible_to(user).filter(pk=company.pk).exists()
+    if covenant is None or covenant.pk not in _covenant_ids(user, Role.SECRETARIAT):
+        return False
+    return bool(
+        Organisation.objects.filter(pk=company.pk)
+        .filter(took_part_during(company=company.pk, covenant=covenant.pk, year=year))
+        .exists()
+    )
 
 
 def can_edit_company(user: AnyUser, company: Organisation) -> bool:
@@ -182,24 +243,98 @@ def can_edit_company(user: AnyUser, company: Organisation) -> bool:
     return is_admin(user) or company.pk in _company_ids(user)
 
 
+def can_hand_in_for(user: AnyUser, *, company: Organisation, covenant: Covenant | None) -> bool:
+    """May the user hand in data (a supplier list) for this company and covenant? The
+    company's own users and administrators for any covenant; a secretariat only for its own
+    covenants, so that it never writes into another covenant's data."""
+    if can_edit_company(user, company):
+        return True
+    return covenant is not None and covenant.pk in _covenant_ids(user, Role.SECRETARIAT)
+
+
+def _as_secretariat(
+    user: AnyUser, *, company_field: str, covenant_field: str, year_field: str
+) -> Q | None:
+    """The objects the user reads as a secretariat, as a filter; None for no secretariat."""
+    administered = _covenant_ids(user, Role.SECRETARIAT)
+    if not administered:
+        return None
+    return Q(**{f"{covenant_field}__in": sorted(administered)}) & Q(
+        took_part_during(
+            company=OuterRef(company_field),
+            covenant=OuterRef(covenant_field),
+            year=OuterRef(year_field),
+        )
+    )
+
+
 def company_objects_visible_to(
-    user: AnyUser, queryset: QuerySet[M], *, company_field: str = "company"
+    user: AnyUser,
+    queryset: QuerySet[M],
+    *,
+    company_field: str = "company",
+    covenant_field: str,
+    year_field: str,
 ) -> QuerySet[M]:
-    """`queryset` narrowed to the objects of companies the user may read. `company_field` is
-    the path to the company (`"company"`, `"submission__company"`); for a queryset of
-    companies themselves, pass `company_field="pk"`."""
-    visible = companies_visible_to(user).values("pk")
-    return queryset.filter(**{f"{company_field}__in": visible})
+    """`queryset` narrowed to the company data the user may read: its own companies' (every
+    covenant), for a secretariat the objects of its covenants whose company took part in that
+    covenant during the object's year, everything for administrators. The fields name the
+    path from an object to its company, covenant and year (`"submission__company"`,
+    `"submission__covenant"`, `"submission__year"`)."""
+    if is_admin(user):
+        return queryset
+    allowed = Q(**{f"{company_field}__in": sorted(_company_ids(user))})
+    as_secretariat = _as_secretariat(
+        user, company_field=company_field, covenant_field=covenant_field, year_field=year_field
+    )
+    if as_secretariat is not None:
+        allowed |= as_secretariat
+    return queryset.filter(allowed)
+
+
+def company_objects_administered_by(
+    user: AnyUser,
+    queryset: QuerySet[M],
+    *,
+    company_field: str = "company",
+    covenant_field: str,
+    year_field: str,
+) -> QuerySet[M]:
+    """`queryset` narrowed to the company data the user does secretariat work on (reviews,
+    assessments): as `company_objects_visible_to`, without the user's own companies."""
+    if is_admin(user):
+        return queryset
+    as_secretariat = _as_secretariat(
+        user, company_field=company_field, covenant_field=covenant_field, year_field=year_field
+    )
+    return queryset.none() if as_secretariat is None else queryset.filter(as_secretariat)
 
 
 def get_company_object_or_404(
-    user: AnyUser, queryset: QuerySet[M], *, company_field: str = "company", **lookup: Any
+    user: AnyUser,
+    queryset: QuerySet[M],
+    *,
+    company_field: str = "company",
+    covenant_field: str,
+    year_field: str,
+    **lookup: Any,
 ) -> M:
-    """The object matching `lookup` if the user may read its company's data; otherwise 404,
-    exactly as if it did not exist."""
-    return get_object_or_404(
-        company_objects_visible_to(user, queryset, company_field=company_field), **lookup
+    """The object matching `lookup` if the user may read it (`company_objects_visible_to`);
+    otherwise 404, exactly as if it did not exist."""
+    visible = company_objects_visible_to(
+        user,
+        queryset,
+        company_field=company_field,
+        covenant_field=covenant_field,
+        year_field=year_field,
     )
+    return get_object_or_404(visible, **lookup)
+
+
+def get_company_or_404(user: AnyUser, **lookup: Any) -> Organisation:
+    """A company the user may choose (`companies_visible_to`); otherwise 404."""
+    company: Organisation = get_object_or_404(companies_visible_to(user), **lookup)
+    return company
 
 
 # ---------------------------------------------------------------- covenant objects
@@ -300,9 +435,12 @@ class CovenantFiguresAccess(BasePermission):
 
 
 class CompanyObjectAccess(BasePermission):
-    """Company data: readable by whoever may view the company, writable by its own users and
-    administrators. Another company's object is 404, never 403. The view names the path to
-    the company in `company_field` (default `"company"`).
+    """Company data: readable by whoever may read it (`can_view_company_data`: its own users,
+    administrators, the secretariat of the covenant it was handed in for while the company
+    took part), writable by its own users and administrators. Data the user may not read is
+    404, never 403. The view names the paths from the object to its company, covenant and
+    year in `company_field`, `covenant_field` and `year_field` (defaults `"company"`,
+    `"covenant"`, `"year"`).
 
     Narrow list querysets with `company_objects_visible_to` as well: object permissions are
     only checked for single objects.
@@ -313,7 +451,9 @@ class CompanyObjectAccess(BasePermission):
 
     def has_object_permission(self, request: Request, view: APIView, obj: Any) -> bool:
         company = related_object(obj, getattr(view, "company_field", "company"))
-        if not can_view_company(request.user, company):
+        covenant = related_object(obj, getattr(view, "covenant_field", "covenant"))
+        year = related_object(obj, getattr(view, "year_field", "year"))
+        if not can_view_company_data(request.user, company=company, covenant=covenant, year=year):
             raise exceptions.NotFound()
         if request.method in SAFE_METHODS:
             return True

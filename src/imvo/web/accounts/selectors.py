@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from imvo.core.errors import ImvoError
 from imvo.web.accounts.models import ApiToken, Invitation, LoginFailure, Membership, Role
 from imvo.web.accounts.permissions import (
-    companies_administered_by,
+    companies_invitable_by,
     covenants_administered_by,
     is_admin,
     stored_user,
@@ -145,14 +145,18 @@ def api_tokens_of(user: AnyUser) -> QuerySet[ApiToken]:
 
 def invitations_visible_to(user: AnyUser) -> QuerySet[Invitation]:
     """Invitations the user may see and withdraw: all for administrators; for a secretariat,
-    those of its covenants and of the companies taking part in them."""
+    those of its covenants; those for the companies it may invite users of (its own company,
+    for a company user); and those it sent itself."""
     invitations = Invitation.objects.select_related("company", "covenant", "invited_by")
     if is_admin(user):
         return invitations
-    return invitations.filter(
-        Q(role__in=(Role.SECRETARIAT, Role.OBSERVER), covenant__in=covenants_administered_by(user))
-        | Q(role=Role.COMPANY, company__in=companies_administered_by(user))
-    )
+    visible = Q(
+        role__in=(Role.SECRETARIAT, Role.OBSERVER), covenant__in=covenants_administered_by(user)
+    ) | Q(role=Role.COMPANY, company__in=companies_invitable_by(user))
+    inviter = stored_user(user)
+    if inviter is not None:
+        visible |= Q(invited_by=inviter)
+    return invitations.filter(visible)
 
 
 def invitation_status(invitation: Invitation, now: datetime | None = None) -> str:

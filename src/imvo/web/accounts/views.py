@@ -1,5 +1,6 @@
-"""Login and logout, the account page with API tokens, invitations by the secretariat and
-their acceptance. Views parse the request, call one service or selector and render."""
+"""Login and logout, the account page with API tokens, invitations by the secretariat (and by
+a company's users, for their colleagues) and their acceptance. Views parse the request, call
+one service or selector and render."""
 
 from __future__ import annotations
 
@@ -32,11 +33,21 @@ from imvo.web.accounts.forms import (
 )
 from imvo.web.accounts.models import scope_label
 from imvo.web.accounts.permissions import (
+    AnyUser,
     administers_any_covenant,
     is_admin,
-    secretariat_required,
+    is_company_user,
+    role_required,
     stored_user,
 )
+
+
+def _may_invite(user: AnyUser) -> bool:
+    """A secretariat invites for its covenants; a company's users invite their colleagues."""
+    return administers_any_covenant(user) or is_company_user(user)
+
+
+invitations_access_required = role_required(_may_invite)
 
 
 class AccountLoginView(LoginView):
@@ -66,7 +77,7 @@ def _account_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
         "memberships": selectors.memberships_of(request.user),
         "tokens": selectors.api_tokens_of(request.user),
         "token_form": ApiTokenForm(),
-        "may_invite": administers_any_covenant(request.user),
+        "may_invite": _may_invite(request.user),
         "is_admin": is_admin(request.user),
         **extra,
     }
@@ -111,9 +122,9 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:account")
 
 
-@secretariat_required
+@invitations_access_required
 def invitations(request: HttpRequest) -> HttpResponse:
-    """Invite users for your covenant, and see the invitations sent."""
+    """Invite users for your covenant or your company, and see the invitations sent."""
     form = InvitationForm(request.POST or None, user=request.user)
     status = 200
     if request.method == "POST":
@@ -151,9 +162,9 @@ def invitations(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@secretariat_required
+@invitations_access_required
 def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    """Withdraw an invitation of your covenant; others are not found."""
+    """Withdraw an invitation of your covenant or company; others are not found."""
     invitation = get_object_or_404(selectors.invitations_visible_to(request.user), pk=pk)
     try:
         services.invitation_revoke(invitation=invitation, revoked_by=request.user)

@@ -31,7 +31,6 @@ from imvo.core.years import FIRST_YEAR, year_check, year_parse
 from imvo.web.accounts.permissions import (
     can_administer_covenant,
     can_edit_company,
-    get_company_object_or_404,
 )
 from imvo.web.api_errors import first_field_error
 from imvo.web.diligence import selectors, services
@@ -315,9 +314,8 @@ def _json(value: Any, code: int = status.HTTP_200_OK) -> Response:
 
 
 def _submission(request: Request, pk: int) -> Submission:
-    return get_company_object_or_404(
-        request.user, Submission.objects.select_related("company", "covenant"), pk=pk
-    )
+    found: Submission = get_object_or_404(selectors.submissions_visible_to(request.user), pk=pk)
+    return found
 
 
 def _writable(request: Request, submission: Submission) -> Submission:
@@ -445,12 +443,8 @@ class RiskDetailView(APIView):
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def _risk(self, request: Request, pk: int) -> RiskItem:
-        return get_company_object_or_404(
-            request.user,
-            RiskItem.objects.select_related("submission__company", "theme"),
-            company_field="submission__company",
-            pk=pk,
-        )
+        found: RiskItem = get_object_or_404(selectors.risks_visible_to(request.user), pk=pk)
+        return found
 
     @extend_schema(responses=RiskOut, summary="A risk")
     def get(self, request: Request, pk: int) -> Response:
@@ -493,12 +487,8 @@ class ActionDetailView(APIView):
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def _action(self, request: Request, pk: int) -> Action:
-        return get_company_object_or_404(
-            request.user,
-            Action.objects.select_related("submission__company"),
-            company_field="submission__company",
-            pk=pk,
-        )
+        found: Action = get_object_or_404(selectors.actions_visible_to(request.user), pk=pk)
+        return found
 
     @extend_schema(responses=ActionOut, summary="An action")
     def get(self, request: Request, pk: int) -> Response:

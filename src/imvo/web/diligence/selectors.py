@@ -14,8 +14,8 @@ from django.db.models import Prefetch, QuerySet
 from imvo.core.diligence import flags, priority, riskcheck, scoring
 from imvo.core.diligence.templates import TemplateAction, TemplateRisk, template_write
 from imvo.web.accounts.permissions import (
+    company_objects_administered_by,
     company_objects_visible_to,
-    covenants_administered_by,
     is_admin,
 )
 from imvo.web.diligence.models import (
@@ -36,25 +36,56 @@ AnyUser = AbstractBaseUser | AnonymousUser
 
 
 def submissions_visible_to(user: AnyUser) -> QuerySet[Submission]:
-    """Submissions of companies whose confidential data the user may read."""
+    """Submissions the user may read: its own company's; for a secretariat those to its
+    covenants for the years the company took part; all for administrators."""
     return company_objects_visible_to(
-        user, Submission.objects.select_related("company", "covenant")
+        user,
+        Submission.objects.select_related("company", "covenant"),
+        covenant_field="covenant",
+        year_field="year",
+    )
+
+
+# From a submission's risk, action or assessment to the company, covenant and year it is of.
+SUBMISSION_PATHS = {
+    "company_field": "submission__company",
+    "covenant_field": "submission__covenant",
+    "year_field": "submission__year",
+}
+
+
+def risks_visible_to(user: AnyUser) -> QuerySet[RiskItem]:
+    """Risks of the submissions the user may read."""
+    return company_objects_visible_to(
+        user,
+        RiskItem.objects.select_related("submission__company", "submission__covenant", "theme"),
+        **SUBMISSION_PATHS,
+    )
+
+
+def actions_visible_to(user: AnyUser) -> QuerySet[Action]:
+    """Actions of the submissions the user may read."""
+    return company_objects_visible_to(
+        user,
+        Action.objects.select_related("submission__company", "submission__covenant"),
+        **SUBMISSION_PATHS,
     )
 
 
 def assessments_visible_to(user: AnyUser) -> QuerySet[Assessment]:
-    """Assessments the user may read in full: the covenant secretariat's (and administrators')
-    all of its covenants; a company's users their company's published ones."""
+    """Assessments the user may read in full: the secretariat those of submissions to its
+    covenants for the years the company took part (administrators all); a company's users
+    their company's published ones."""
     assessments = Assessment.objects.select_related(
         "submission__company", "submission__covenant", "framework"
     )
     if is_admin(user):
         return assessments
-    administered = covenants_administered_by(user).values("pk")
+    assessed = company_objects_administered_by(user, assessments, **SUBMISSION_PATHS)
     own = company_objects_visible_to(
-        user, assessments.filter(published_at__isnull=False), company_field="submission__company"
+        user, assessments.filter(published_at__isnull=False), **SUBMISSION_PATHS
     )
-    return assessments.filter(submission__covenant__in=administered) | own
+    return assessed | own
 
 
 # ---------------------------------------------------------------- submissions
@@ -100,9 +131,11 @@ def _scores(risk: RiskItem) -> priority.RiskScores:
 
 
 def submission_countries(submission: Submission) -> list[str]:
-    """The countries of the analysis and of the company's supplier list for the year."""
+    """The countries of the analysis and of the company's supplier list for the covenant and
+    year (a list handed in for another covenant is not this covenant's to see)."""
     listed = SupplierRow.objects.filter(
         supplier_list__company_id=submission.company_id,
+        supplier_list__covenant_id=submission.covenant_id,
         supplier_list__year=submission.year,
         accepted=True,
     ).values_list("country", flat=True)

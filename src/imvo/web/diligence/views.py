@@ -29,7 +29,6 @@ from imvo.web.accounts.permissions import (
     can_edit_company,
     companies_of,
     company_user_required,
-    get_company_object_or_404,
     is_admin,
     is_company_user,
     role_required,
@@ -72,9 +71,8 @@ submissions_access_required = role_required(_works_with_submissions)
 
 
 def _submission(request: HttpRequest, pk: int) -> Submission:
-    return get_company_object_or_404(
-        request.user, Submission.objects.select_related("company", "covenant"), pk=pk
-    )
+    found: Submission = get_object_or_404(selectors.submissions_visible_to(request.user), pk=pk)
+    return found
 
 
 def _writable(request: HttpRequest, submission: Submission) -> Submission:
@@ -89,23 +87,13 @@ def _administered(request: HttpRequest, covenant: Covenant) -> None:
 
 
 def _risk(request: HttpRequest, pk: int) -> RiskItem:
-    risk = get_company_object_or_404(
-        request.user,
-        RiskItem.objects.select_related("submission__company", "submission__covenant", "theme"),
-        company_field="submission__company",
-        pk=pk,
-    )
+    risk: RiskItem = get_object_or_404(selectors.risks_visible_to(request.user), pk=pk)
     _writable(request, risk.submission)
     return risk
 
 
 def _action(request: HttpRequest, pk: int) -> Action:
-    action = get_company_object_or_404(
-        request.user,
-        Action.objects.select_related("submission__company", "submission__covenant"),
-        company_field="submission__company",
-        pk=pk,
-    )
+    action: Action = get_object_or_404(selectors.actions_visible_to(request.user), pk=pk)
     _writable(request, action.submission)
     return action
 

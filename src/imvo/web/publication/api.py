@@ -27,13 +27,14 @@ from imvo.core.years import year_parse
 from imvo.web.accounts.permissions import (
     administers_any_covenant,
     can_administer_covenant,
-    get_company_object_or_404,
+    get_company_or_404,
 )
 from imvo.web.publication import selectors
 from imvo.web.publication.files import release_file
 from imvo.web.publication.models import Release
 from imvo.web.registry.jsonable import to_jsonable
-from imvo.web.registry.models import Covenant, Organisation
+from imvo.web.registry.models import Covenant
+from imvo.web.suppliers.selectors import supplier_lists_visible_to
 
 if TYPE_CHECKING:
     TypedSerializer = serializers.Serializer[Any]
@@ -317,19 +318,19 @@ class BrandListView(_PublicList):
 
 class SharedFacilitiesView(APIView):
     """The facilities a company shares with other participants: counts, and names only of
-    those that consented. The company's own users, its secretariat and administrators."""
+    those that consented. The company's own users and administrators; a secretariat as far
+    as the company's lists for its covenants go."""
 
     permission_classes = [IsAuthenticated]
     http_method_names = ["get", "head", "options"]
 
     @extend_schema(operation_id="shared_facilities", parameters=[YEAR], responses=SharedSerializer)
     def get(self, request: Request, slug: str) -> Response:
-        company = get_company_object_or_404(
-            request.user, Organisation.objects.all(), company_field="pk", slug=slug
+        company = get_company_or_404(request.user, slug=slug)
+        shared = selectors.shared_facilities(
+            company=company, year=_year(request), lists=supplier_lists_visible_to(request.user)
         )
-        return Response(
-            to_jsonable(selectors.shared_facilities(company=company, year=_year(request)))
-        )
+        return Response(to_jsonable(shared))
 
 
 class CovenantClustersView(APIView):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet
 
 from imvo.core.errors import ImvoError
 from imvo.core.normalise import fold
@@ -33,6 +33,7 @@ from imvo.core.publication.search import (
     names_prepared,
     query_prepared,
 )
+from imvo.web.accounts.permissions import took_part_during
 from imvo.web.publication.models import (
     CoordinateResolution,
     CoordinateVerdict,
@@ -210,14 +211,16 @@ def _coordinate_verdict(
 
 
 def _reported_rows(covenants: Iterable[Covenant] | None) -> QuerySet[SupplierRow]:
-    """Rows linked to a facility in the lists in force; with `covenants`, only the lists of
-    companies that take part in one of them (lists handed in for another covenant excepted)."""
+    """Rows linked to a facility in the lists in force; with `covenants`, only the lists
+    handed in for one of them while the company took part in it."""
     current = supplier_lists_current()
     if covenants is not None:
         chosen = [covenant.pk for covenant in covenants]
-        current = current.filter(
-            company__in=Participation.objects.filter(covenant__in=chosen).values("organisation")
-        ).filter(Q(covenant__isnull=True) | Q(covenant__in=chosen))
+        current = current.filter(covenant__in=chosen).filter(
+            took_part_during(
+                company=OuterRef("company"), covenant=OuterRef("covenant"), year=OuterRef("year")
+            )
+        )
     return SupplierRow.objects.filter(
         supplier_list__in=current.values("pk"), facility__isnull=False
     )
@@ -656,16 +659,34 @@ def _links(*, lists: QuerySet[SupplierList]) -> dict[str, dict[str, Any]]:
     return links
 
 
-def supplier_list_years(*, company: Organisation) -> list[int]:
-    """The years the company handed in a supplier list for, the latest first."""
-    years = SupplierList.objects.filter(company=company).order_by("-year")
+def _lists_of(
+    company: Organisation, lists: QuerySet[SupplierList] | None
+) -> QuerySet[SupplierList]:
+    """The company's lists, within `lists` (what the reader may see of them) when given."""
+    found = SupplierList.objects.filter(company=company)
+    return found if lists is None else found.filter(pk__in=lists.values("pk"))
+
+
+def supplier_list_years(
+    *, company: Organisation, lists: QuerySet[SupplierList] | None = None
+) -> list[int]:
+    """The years the company handed in a supplier list for (among `lists`, when given), the
+    latest first."""
+    years = _lists_of(company, lists).order_by("-year")
     return list(years.values_list("year", flat=True).distinct())
 
 
+def _covenant_lists(covenant: Covenant) -> QuerySet[SupplierList]:
+    """The lists handed in for the covenant by companies while they took part in it."""
+    return SupplierList.objects.filter(covenant=covenant).filter(
+        took_part_during(company=OuterRef("company"), covenant=covenant.pk, year=OuterRef("year"))
+    )
+
+
 def covenant_list_years(*, covenant: Covenant) -> list[int]:
-    """The years the covenant's participants handed in supplier lists for, the latest first."""
-    companies = Participation.objects.filter(covenant=covenant).values("organisation")
-    years = SupplierList.objects.filter(company__in=companies).order_by("-year")
+    """The years the covenant's participants handed in supplier lists for it, the latest
+    first."""
+    years = _covenant_lists(covenant).order_by("-year")
     return list(years.values_list("year", flat=True).distinct())
 
 
@@ -682,23 +703,30 @@ def consent_list(*, company: Organisation) -> list[dict[str, Any]]:
     ]
 
 
-def latest_list_year(company: Organisation) -> int | None:
-    return (
-        SupplierList.objects.filter(company=company)
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .first()
-    )
+def latest_list_year(
+    company: Organisation, lists: QuerySet[SupplierList] | None = None
+) -> int | None:
+    return _lists_of(company, lists).order_by("-year").values_list("year", flat=True).first()
 
 
-def shared_facilities(*, company: Organisation, year: int | None = None) -> dict[str, Any]:
+def shared_facilities(
+    *,
+    company: Organisation,
+    year: int | None = None,
+    lists: QuerySet[SupplierList] | None = None,
+) -> dict[str, Any]:
     """The facilities a company shares with other companies that handed in a list for the
-    year (default: its latest): how many others, named only where they consented."""
-    year = year if year is not None else latest_list_year(company)
+    year (default: its latest): how many others, named only where they consented.
+
+    `lists` limits the company's side to the lists the reader may see (for a secretariat:
+    those handed in for its covenants); the others are counted from every list in force,
+    as the company itself sees them."""
+    year = year if year is not None else latest_list_year(company, lists)
     if year is None:
         return {"company": company.slug, "year": None, "facilities": []}
-    lists = supplier_lists_current().filter(year=year)
-    links = _links(lists=lists)
+    in_force = supplier_lists_current().filter(year=year)
+    links = _links(lists=in_force)
+    own = set(_links(lists=in_force.filter(pk__in=_lists_of(company, lists).values("pk"))))
     others_all = {slug for entry in links.values() for slug in entry["companies"]}
     companies = Organisation.objects.filter(slug__in=others_all)
     consenting = consenting_companies(year=year, companies=companies)
@@ -706,9 +734,9 @@ def shared_facilities(*, company: Organisation, year: int | None = None) -> dict
     shared = []
     for facility_id in sorted(links):
         entry = links[facility_id]
-        if company.slug not in entry["companies"] or len(entry["companies"]) < 2:
-            continue
         others = entry["companies"] - {company.slug}
+        if facility_id not in own or not others:
+            continue
         facility = entry["facility"]
         shared.append(
             {
@@ -727,15 +755,11 @@ def covenant_clusters(*, covenant: Covenant, year: int | None = None) -> dict[st
     """For the covenant's secretariat: every facility that two or more of its participants
     report for the year (default: the latest year with lists), with those companies."""
     if year is None:
-        year = (
-            SupplierList.objects.filter(company__participations__covenant=covenant)
-            .order_by("-year")
-            .values_list("year", flat=True)
-            .first()
-        )
+        year = _covenant_lists(covenant).order_by("-year").values_list("year", flat=True).first()
     if year is None:
         return {"covenant": covenant.slug, "year": None, "clusters": []}
-    links = _links(lists=release_lists(covenant=covenant, year=year))
+    # only lists handed in for the covenant: one without a covenant is its company's alone
+    links = _links(lists=release_lists(covenant=covenant, year=year).filter(covenant=covenant))
     names = dict(participants_in(covenant=covenant, year=year).values_list("slug", "name"))
     clusters = [
         {

@@ -2,9 +2,10 @@
 other participants (and its consent to be named), and the secretariat's clusters per covenant.
 
 Both are confidential. A company sees how many others source at its facilities and the names of
-those that consented, never the others; the secretariat of a covenant sees its clusters in full.
-Another company's page is missing (404), never forbidden; a covenant the user does no
-secretariat work for is missing too.
+those that consented, never the others; the secretariat of a covenant sees its clusters in full,
+and a participant's shared facilities as far as its lists for that covenant go. Another
+company's page is missing (404), never forbidden; a covenant the user does no secretariat work
+for is missing too.
 
 Consent is the company's own decision: its users (and administrators, who can also record it in
 the admin) give or withdraw it here. The secretariat sees the state but does not change it.
@@ -37,15 +38,14 @@ from imvo.web.accounts.permissions import (
     companies_visible_to,
     company_user_required,
     covenants_administered_by,
-    get_company_object_or_404,
+    get_company_or_404,
     is_admin,
     secretariat_required,
 )
 from imvo.web.publication import selectors
 from imvo.web.publication.services import consent_give, consent_withdraw
 from imvo.web.registry.models import Covenant, Organisation, OrganisationKind
-from imvo.web.suppliers.models import SupplierList
-from imvo.web.suppliers.selectors import open_reviews
+from imvo.web.suppliers.selectors import open_reviews, supplier_lists_visible_to
 
 PAGE_SIZE = 50
 CONSENT_ACTIONS = ("give", "withdraw")
@@ -108,8 +108,8 @@ class SharedFacilityExport:
 
 def company_choices(user: AnyUser) -> QuerySet[Organisation]:
     """Companies whose shared facilities the user may open: its own, and for the secretariat
-    and administrators those with a supplier list."""
-    with_lists = SupplierList.objects.values("company")
+    and administrators those with a supplier list it may read."""
+    with_lists = supplier_lists_visible_to(user).values("company")
     own = companies_of(user).values("pk")
     return (
         companies_visible_to(user)
@@ -120,13 +120,13 @@ def company_choices(user: AnyUser) -> QuerySet[Organisation]:
 
 
 def _company_from(request: HttpRequest) -> Organisation | None:
-    """The company asked for (`?company=`, 404 unless the user may read its data), else the
-    user's own first company; None for a user without one (the page offers a chooser)."""
+    """The company asked for (`?company=`, 404 unless the user may choose it: its own, or for
+    a secretariat one taking part in its covenants), else the user's own first company; None
+    for a user without one (the page offers a chooser). What is shown of the company is
+    still only what the user may read (`supplier_lists_visible_to`)."""
     slug = request.GET.get("company", "").strip()[:100]
     if slug:
-        return get_company_object_or_404(
-            request.user, Organisation.objects.all(), company_field="pk", slug=slug
-        )
+        return get_company_or_404(request.user, slug=slug)
     own: Organisation | None = companies_of(request.user).order_by("name", "slug").first()
     return own
 
@@ -150,8 +150,13 @@ def _shared_render(
     }
     if company is None:
         return render(request, "publication/shared.html", context, status=status)
-    list_years = selectors.supplier_list_years(company=company)
-    consent_by_year = {c["year"]: c for c in selectors.consent_list(company=company)}
+    lists = supplier_lists_visible_to(request.user)
+    list_years = selectors.supplier_list_years(company=company, lists=lists)
+    consent_by_year = {
+        c["year"]: c
+        for c in selectors.consent_list(company=company)
+        if can_edit_company(request.user, company) or c["year"] in list_years
+    }
     context.update(
         {
             "years": list_years,
@@ -163,7 +168,7 @@ def _shared_render(
         }
     )
     if error is None:
-        shared = selectors.shared_facilities(company=company, year=year)
+        shared = selectors.shared_facilities(company=company, year=year, lists=lists)
         published = selectors.published_facility_ids() if shared["facilities"] else frozenset()
         facilities = [
             {**facility, "published": facility["facility_id"] in published}
@@ -221,7 +226,9 @@ def shared_facilities_csv(request: HttpRequest) -> HttpResponse:
         year = year_parse(request.GET.get("year"))
     except ImvoError as error:
         return _csv_bad_request(error)
-    shared = selectors.shared_facilities(company=company, year=year)
+    shared = selectors.shared_facilities(
+        company=company, year=year, lists=supplier_lists_visible_to(request.user)
+    )
     records = [
         SharedFacilityExport(
             facility_id=f["facility_id"],

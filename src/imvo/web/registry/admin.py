@@ -11,7 +11,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from imvo.web.accounts.permissions import covenants_administered_by, is_admin
+from imvo.web.accounts.forms import client_ip
+from imvo.web.accounts.permissions import (
+    can_edit_organisation_record,
+    covenants_administered_by,
+    is_admin,
+)
+from imvo.web.accounts.services import participation_delete, participation_save
 from imvo.web.registry import models as m
 
 SOURCED_FIELDS = ("source", "confidence", "note")
@@ -23,9 +29,9 @@ class RegistryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     the lookup from the row to its covenant; "pk" for the covenant itself).
 
     Organisations are public and listed for every secretariat, but a secretariat changes an
-    organisation (its brands, its market shares) only when it takes part in one of the
-    secretariat's covenants, or in none yet (`organisation_path` names the lookup from the row
-    to its organisation); otherwise the row opens read-only."""
+    organisation (its brands, its market shares) only when every covenant it takes part in is
+    one of the secretariat's, or it takes part in none yet (`organisation_path` names the
+    lookup from the row to its organisation); otherwise the row opens read-only."""
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     covenant_path: str | None = None
@@ -47,11 +53,7 @@ class RegistryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         )
         if organisation is None:
             return True
-        participations = m.Participation.objects.filter(organisation=organisation)
-        return (
-            not participations.exists()
-            or participations.filter(covenant__in=covenants_administered_by(request.user)).exists()
-        )
+        return can_edit_organisation_record(request.user, organisation)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = super().get_queryset(request)
@@ -162,6 +164,20 @@ class CovenantAdmin(RegistryAdmin):
         ThemeCoverageInline,
     )
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not m.Participation:
+            super().save_formset(request, form, formset, change)
+            return
+        # Participations go through the service, so each change is in the audit trail.
+        for participation in formset.save(commit=False):
+            participation_save(
+                participation=participation, saved_by=request.user, ip=client_ip(request)
+            )
+        for participation in formset.deleted_objects:
+            participation_delete(
+                participation=participation, deleted_by=request.user, ip=client_ip(request)
+            )
+
 
 class BrandInline(admin.TabularInline):  # type: ignore[type-arg]
     model = m.Brand
@@ -201,6 +217,22 @@ class ParticipationAdmin(RegistryAdmin):
     list_select_related = ("organisation", "covenant")
     date_hierarchy = "joined_on"
     autocomplete_fields = ("covenant", "organisation", "source")
+
+    # Through the services, so that every change is in the audit trail: who takes part in a
+    # covenant decides whose data its secretariat reads.
+    def save_model(
+        self, request: HttpRequest, obj: m.Participation, form: Any, change: bool
+    ) -> None:
+        participation_save(participation=obj, saved_by=request.user, ip=client_ip(request))
+
+    def delete_model(self, request: HttpRequest, obj: m.Participation) -> None:
+        participation_delete(participation=obj, deleted_by=request.user, ip=client_ip(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[m.Participation]) -> None:
+        for participation in queryset.select_related("covenant", "organisation"):
+            participation_delete(
+                participation=participation, deleted_by=request.user, ip=client_ip(request)
+            )
 
 
 @admin.register(m.MarketEstimate)
