@@ -213,8 +213,8 @@ def database_counts() -> dict[str, int]:
 
     from imvo.web.registry.models import Organisation
 
-    counts = {
-        model.__name__: model.objects.count()
+    counts = {  # every row, also those a default manager hides (lists still importing)
+        model.__name__: model._base_manager.count()
         for model in apps.get_app_config("suppliers").get_models()
     }
     counts["Organisation"] = Organisation.objects.count()

@@ -200,6 +200,10 @@ def test_table_output_shows_counts_and_the_rejected_rows(
             ("--company", "Zeeman", "--year", "2018", "--covenant", "tea"),
             "there is no covenant 'tea'",
         ),
+        (
+            ("--company", "hema", "--year", "2018", "--covenant", "banking"),
+            "HEMA did not take part in the covenant banking in 2018",
+        ),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line_naming_the_file(
