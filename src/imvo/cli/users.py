@@ -1,4 +1,10 @@
-"""`imvo users`: accounts, roles and API tokens from the command line."""
+"""`imvo users`: accounts, roles and API tokens from the command line.
+
+The command line is the operator's tool, run on the server with the database's own rights:
+it grants any role for any company or covenant, unlike the web and the API, where a
+secretariat creates company accounts only for companies whose data it sees in full
+(`imvo.web.accounts.permissions.companies_invitable_by`).
+"""
 
 from __future__ import annotations
 
