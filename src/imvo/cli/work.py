@@ -90,7 +90,7 @@ def worker(interval: float, batch: bool, worker_id: str | None) -> None:
 def _sweep(me: str) -> dict[str, int]:
     from imvo.web.work.services import work_recover, worker_alive
 
-    return work_recover(alive=lambda work: worker_alive(work, me=me))
+    return work_recover(alive=lambda work: worker_alive(work, me=me), me=me)
 
 
 def _sweep_every(me: str) -> None:

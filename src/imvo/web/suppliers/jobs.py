@@ -300,7 +300,7 @@ def import_job_run(work: Work, progress: Progress) -> dict[str, Any]:
         uploaded_by=job.created_by,
         progress=_joined(progress, job_progress),
         limits=upload_limits(),
-        **_job_argument(supplier_list_import, job),
+        job=job,
     )
     # A failure raises on: the work fails with its problem and `import_job_failed` tells the job.
     job.status = ImportJobStatus.DONE
@@ -323,11 +323,9 @@ def import_job_discard(work: Work) -> None:
     if job is None or job.status == ImportJobStatus.DONE:
         return
     if job.supplier_list is not None:
-        from imvo.web.suppliers import services
+        from imvo.web.suppliers.services import supplier_list_discard
 
-        discard = getattr(services, "supplier_list_discard", None)
-        if discard is not None:
-            discard(supplier_list=job.supplier_list)
+        supplier_list_discard(supplier_list=job.supplier_list)
         job.supplier_list = None
     job.status = ImportJobStatus.QUEUED
     job.done = job.total = 0
@@ -442,13 +440,6 @@ def _joined(first: Progress, second: Progress) -> Progress:
         second(done, total)
 
     return both
-
-
-def _job_argument(function: Any, job: ImportJob) -> dict[str, Any]:
-    """`job=job` for an import that attaches its unfinished list to the job as it goes."""
-    import inspect
-
-    return {"job": job} if "job" in inspect.signature(function).parameters else {}
 
 
 def _job_finish(job: ImportJob) -> None:

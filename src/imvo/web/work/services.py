@@ -186,7 +186,7 @@ def work_fail(
         current.message = (message or problem_english(problem))[:2000]
         current.finished_at = clock()
         current.save()
-        _failed_tell(current)
+    _failed_tell(current)  # outside: removing a large half-written list takes many writes
     work.refresh_from_db()
     return True
 
@@ -315,12 +315,14 @@ def work_recover(
     clock: Clock = timezone.now,
     stale: timedelta | None = None,
     alive: Callable[[Work], bool | None] | None = None,
+    me: str = "recovery",
 ) -> dict[str, int]:
     """Find running work whose worker died and queue it again (removing what the dead attempt
     half-wrote), or fail it with a reason after its last attempt. Returns how many of each.
 
     A worker is taken for dead when `alive` says its process is gone, or when its heartbeat is
-    older than `stale` (ten times that while its process on this machine still lives).
+    older than `stale` (ten times that while its process on this machine still lives). `me`
+    names the sweeping worker, which owns a piece while it removes the leftovers.
     """
     now = clock()
     limit = stale if stale is not None else stale_after()
@@ -329,7 +331,7 @@ def work_recover(
     for work in Work.objects.filter(status=WorkStatus.RUNNING).order_by("pk"):
         if not _dead(work, now=now, stale=limit, alive=check(work)):
             continue
-        outcome = _recover_one(work, now=now)
+        outcome = _recover_one(work, now=now, me=me)
         if outcome is not None:
             summary[outcome] += 1
     return summary
@@ -343,46 +345,62 @@ def _dead(work: Work, *, now: datetime, stale: timedelta, alive: bool | None) ->
     return age > (stale * ALIVE_PATIENCE if alive else stale)
 
 
-def _recover_one(found: Work, *, now: datetime) -> str | None:
+def _recover_one(found: Work, *, now: datetime, me: str) -> str | None:
     with transaction.atomic():
         work = _own(found)
         if work is None:
             return None  # it finished, or another sweep took it, meanwhile
-        abandoned = work.task_result_id
         try:
             kind = kind_get(work.kind)
         except LookupError:
             kind = None
-        if kind is not None and work.attempts < work.max_attempts:
-            if kind.discard is not None:
-                kind.discard(work)
-            work.status = WorkStatus.QUEUED
-            work.worker_id = work.worker_host = ""
-            work.worker_pid = None
-            work.heartbeat_at = None
-            work.done = work.total = 0
-            work.save()
-            _task_result_abandon(abandoned, now=now)
-            _task_enqueue(work)
-            logger.warning(
-                "work %s (%s %s): its worker died; attempt %s of %s queued",
-                work.pk,
-                work.kind,
-                work.subject,
-                work.attempts + 1,
-                work.max_attempts,
-            )
-            return "retried"
-        work.status = WorkStatus.FAILED
-        work.problem = {"code": "work.worker_died", "params": {"attempts": work.attempts}}
-        work.message = problem_english(work.problem)
-        work.finished_at = now
+        retry = kind is not None and work.attempts < work.max_attempts
+        _task_result_abandon(work.task_result_id, now=now)
+        if retry:
+            # This sweep owns it while the dead attempt's leftovers go: another sweep sees a
+            # live worker with a fresh heartbeat and leaves it alone.
+            work.worker_id = me[:64]
+            work.worker_host = socket.gethostname()[:255]
+            work.worker_pid = os.getpid()
+            work.heartbeat_at = now
+        else:
+            work.status = WorkStatus.FAILED
+            work.problem = {"code": "work.worker_died", "params": {"attempts": work.attempts}}
+            work.message = problem_english(work.problem)
+            work.finished_at = now
         work.save()
-        _task_result_abandon(abandoned, now=now)
+    if kind is None or not retry:
         if kind is not None:
             _failed_tell(work)
         logger.warning("work %s (%s %s): its worker died; failed", work.pk, work.kind, work.subject)
         return "failed"
+    if kind.discard is not None:
+        kind.discard(work)  # in short transactions of its own
+    with transaction.atomic():
+        requeued = Work.objects.filter(
+            pk=work.pk, status=WorkStatus.RUNNING, attempts=work.attempts
+        ).update(
+            status=WorkStatus.QUEUED,
+            worker_id="",
+            worker_host="",
+            worker_pid=None,
+            heartbeat_at=None,
+            done=0,
+            total=0,
+        )
+    if not requeued:
+        return None
+    work.refresh_from_db()
+    _task_enqueue(work)
+    logger.warning(
+        "work %s (%s %s): its worker died; attempt %s of %s queued",
+        work.pk,
+        work.kind,
+        work.subject,
+        work.attempts + 1,
+        work.max_attempts,
+    )
+    return "retried"
 
 
 def _task_result_abandon(result_id: str, *, now: datetime) -> None:
