@@ -220,6 +220,7 @@ def test_publication_acceptance_load_demo_publish_and_validate(
         result = run_imvo(env, *args)
         assert result.returncode == 0, result.stderr
     out = var / "release"
+    out.mkdir()  # --out names a folder that exists
     published = imvo_json(env, "publish", "textile", "2018", "--out", str(out))
     assert published["facilities"] > 1000
 
@@ -235,8 +236,11 @@ def test_publication_acceptance_load_demo_publish_and_validate(
     assert "VALID" in validate.stdout.upper() and "INVALID" not in validate.stdout.upper()
 
     (workbook_path,) = out.glob("*.xlsx")
-    sheet = openpyxl.load_workbook(workbook_path, read_only=True).worksheets[0]
-    assert sum(1 for _ in sheet.iter_rows()) == published["facilities"] + 1
+    workbook = openpyxl.load_workbook(workbook_path, read_only=True)
+    try:
+        assert sum(1 for _ in workbook.worksheets[0].iter_rows()) == published["facilities"] + 1
+    finally:
+        workbook.close()  # a read-only workbook keeps its file open until closed
     releases = imvo_json(env, "releases")
     assert [(r["covenant"], r["year"], r["facilities"]) for r in releases] == [
         ("textile", 2018, published["facilities"])

@@ -6,10 +6,12 @@ import csv
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
-from typing import Any, NoReturn
+from pathlib import Path
+from typing import IO, Any, NoReturn
 
 import click
 
@@ -161,6 +163,60 @@ def database() -> Iterator[None]:
         )
     except DatabaseError as error:
         fail(f"database error: {one_line(error)}", code=1)
+
+
+# ---------------------------------------------------------------- output paths
+
+
+def output_folder(path: Path, *, option: str = "--out") -> Path:
+    """`path` when it is a folder that exists and takes new files; otherwise exit 2 with one
+    line. Commands check this before they do any work."""
+    if not path.is_dir():
+        what = "is not a folder" if path.exists() else "does not exist"
+        fail(f"{option} {path}: the folder {what}")
+    if problem := _unwritable(path):
+        fail(f"{option} {path}: cannot write in this folder ({problem})")
+    return path
+
+
+def output_file(path: Path, *, option: str = "--out") -> Path:
+    """`path` when a file can be written there: not a folder, in a folder that exists and
+    takes new files; otherwise exit 2 with one line."""
+    if path.is_dir():
+        fail(f"{option} {path}: is a folder; name a file")
+    folder = path.parent
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        fail(f"{option} {path}: the folder {folder} {what}")
+    if problem := _unwritable(folder):
+        fail(f"{option} {path}: cannot write in the folder {folder} ({problem})")
+    return path
+
+
+def _unwritable(folder: Path) -> str | None:
+    """Why no file can be made in `folder`, or None: tried, as permissions alone do not tell
+    (root, read-only file systems)."""
+    try:
+        handle, probe = tempfile.mkstemp(dir=folder, prefix=".imvo-", suffix=".probe")
+    except OSError as error:
+        return error.strerror or str(error)
+    os.close(handle)
+    os.unlink(probe)
+    return None
+
+
+@contextmanager
+def written_whole(path: Path) -> Iterator[IO[bytes]]:
+    """A binary stream to a temporary file next to `path`, renamed to `path` when the block
+    ends without an error and removed when it does not: `path` appears whole or not at all."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            yield stream
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def one_line(error: BaseException) -> str:

@@ -6,7 +6,18 @@ from pathlib import Path
 
 import click
 
-from imvo.cli.base import cli, database, django_setup, emit, format_option
+from imvo.cli.base import (
+    cli,
+    database,
+    django_setup,
+    emit,
+    fail,
+    format_option,
+    one_line,
+    output_folder,
+    today,
+)
+from imvo.core.years import year_check
 
 RELEASE_COLUMNS = [
     ("release_id", "Release"),
@@ -35,7 +46,11 @@ RELEASE_COLUMNS = [
 @format_option
 def publish(covenant: str, year: int, out: Path | None, fmt: str) -> None:
     """Publish COVENANT's aggregated list of production locations for YEAR (immutable)."""
+    # Checked before anything is published: a release cannot be taken back.
+    if out is not None:
+        output_folder(out)
     django_setup()
+    year_check(year, today=today(), field="YEAR")
     from imvo.web.publication.files import release_files_write
     from imvo.web.publication.selectors import release_detail
     from imvo.web.publication.services import release_publish
@@ -43,7 +58,14 @@ def publish(covenant: str, year: int, out: Path | None, fmt: str) -> None:
 
     with database():
         release = release_publish(covenant=covenant_get(slug=covenant), year=year, user=None)
-        written = release_files_write(release, out) if out is not None else []
+        try:
+            written = release_files_write(release, out) if out is not None else []
+        except OSError as error:
+            fail(
+                f"published release {release.version} of {covenant} {year}, but writing its "
+                f"files to {out} failed: {error.strerror or one_line(error)}",
+                code=1,
+            )
         detail = release_detail(release)
     if fmt == "json":
         emit({**detail, "files_written": [str(p) for p in written]}, "json", columns=[], rows=[])

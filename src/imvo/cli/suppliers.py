@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import click
 
-from imvo.cli.base import cli, database, django_setup, emit, fail, format_option
+from imvo.cli.base import (
+    cli,
+    database,
+    django_setup,
+    emit,
+    fail,
+    format_option,
+    one_line,
+    output_file,
+    today,
+    written_whole,
+)
+from imvo.core.years import year_check
 
 IMPORT_FORMATS = ("table", "json")
 FIRST_ERRORS = 20
@@ -189,24 +199,23 @@ def facilities() -> None:
 )
 def facilities_export(fmt: str, confidential: bool, year: int | None, out: Path | None) -> None:
     """Export the aggregated facility list, or with --confidential every linked source row."""
-    django_setup()
     if out is None and fmt == "xlsx" and sys.stdout.isatty():
         fail("an XLSX file does not belong on a terminal; use --out FILE")
+    if out is not None:
+        output_file(out)
+    django_setup()
+    if year is not None:
+        year_check(year, today=today(), field="--year")
     with database():
         if out is None:
             _export(fmt, confidential, year, sys.stdout.buffer)
             sys.stdout.flush()
             return
-        # A failed export leaves no half-written file behind.
-        directory = out.resolve().parent
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{out.name}.", suffix=".tmp")
         try:
-            with os.fdopen(handle, "wb") as stream:
+            with written_whole(out) as stream:  # a failed export leaves no half a file
                 count = _export(fmt, confidential, year, stream)
-            os.replace(temporary, out)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        except OSError as error:
+            fail(f"--out {out}: {error.strerror or one_line(error)}", code=1)
     what = "source rows" if confidential else "facilities"
     click.echo(f"{count} {what} written to {out}", err=True)
 
