@@ -214,6 +214,13 @@ def test_a_participation_added_in_the_admin_opens_none_of_the_other_covenants_da
     assert banking.post(change, {**form, "name": "Zeeman (renamed)"}).status_code == 403
     cast.zeeman.refresh_from_db()
     assert cast.zeeman.name == "Zeeman"
+    brand = "/admin/registry/brand/add/"
+    form = _form_of(banking.get(brand).content.decode())
+    form.update({"company": str(cast.zeeman.pk), "name": "Zeeman Bank", "slug": "zeeman-bank"})
+    assert banking.post(brand, form).status_code == 200  # the form refuses the company
+    assert not cast.zeeman.brands.filter(slug="zeeman-bank").exists()
+    form.update({"company": str(cast.hema.pk), "name": "HEMA home", "slug": "hema-home"})
+    assert textile.post(brand, form).status_code == 302  # HEMA is the textile covenant's alone
 
     # 5. The participation it added is in the audit trail.
     (audit,) = _participation_audits()

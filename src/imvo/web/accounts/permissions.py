@@ -206,20 +206,24 @@ def companies_invitable_by(user: AnyUser) -> QuerySet[Organisation]:
     return companies.filter(invitable)
 
 
-def can_edit_organisation_record(user: AnyUser, organisation: Organisation) -> bool:
-    """May the user change the registry record of an organisation (its name, brands, market
-    shares) in the admin? Administrators; a secretariat when every covenant the organisation
-    takes part in is one of its own (or it takes part in none yet)."""
+def organisations_editable_by(user: AnyUser) -> QuerySet[Organisation]:
+    """Organisations whose registry record (name, brands, market shares) the user may change
+    in the admin: all for administrators; for a secretariat those that take part in none but
+    its covenants (or in none yet), since a brand or a name is published in every covenant."""
     if is_admin(user):
-        return True
-    administered = _covenant_ids(user, Role.SECRETARIAT)
+        return Organisation.objects.all()
+    administered = sorted(_covenant_ids(user, Role.SECRETARIAT))
     if not administered:
-        return False
-    return not (
-        Participation.objects.filter(organisation=organisation)
-        .exclude(covenant_id__in=sorted(administered))
-        .exists()
+        return Organisation.objects.none()
+    elsewhere = Participation.objects.filter(organisation=OuterRef("pk")).exclude(
+        covenant_id__in=administered
     )
+    return Organisation.objects.filter(~Exists(elsewhere))
+
+
+def can_edit_organisation_record(user: AnyUser, organisation: Organisation) -> bool:
+    """May the user change this organisation's registry record (`organisations_editable_by`)?"""
+    return organisations_editable_by(user).filter(pk=organisation.pk).exists()
 
 
 def can_view_company_data(

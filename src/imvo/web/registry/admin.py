@@ -16,6 +16,7 @@ from imvo.web.accounts.permissions import (
     can_edit_organisation_record,
     covenants_administered_by,
     is_admin,
+    organisations_editable_by,
 )
 from imvo.web.accounts.services import participation_delete, participation_save
 from imvo.web.registry import models as m
@@ -68,6 +69,12 @@ class RegistryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     ) -> Any:
         if db_field.name == "covenant" and not request.user.is_superuser:
             kwargs["queryset"] = covenants_administered_by(request.user)
+        if (
+            self.organisation_path not in (None, "pk")
+            and db_field.name == self.organisation_path
+            and not request.user.is_superuser
+        ):  # a new brand or market share only for an organisation the user may change
+            kwargs["queryset"] = organisations_editable_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
