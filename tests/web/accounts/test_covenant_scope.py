@@ -380,3 +380,35 @@ def test_a_secretariat_cannot_move_a_participation_to_a_covenant_it_does_not_run
     with pytest.raises(ImvoError, match="cannot end before"):
         participation_save(participation=hema, saved_by=people.textile_secretariat)
     assert not _participation_audits()
+
+
+def test_an_invitation_lapses_when_its_company_joins_a_covenant_the_inviter_does_not_run(
+    people: People, cast: Any
+) -> None:
+    from imvo.core.errors import ImvoError
+    from imvo.web.accounts.services import (
+        invitation_accept,
+        invitation_create,
+        participation_create,
+    )
+
+    def invited(email: str) -> str:
+        return invitation_create(
+            invited_by=people.textile_secretariat,
+            email=email,
+            role="company",
+            company=cast.hema,
+            accept_url=str,
+        )[1]
+
+    early, kept = invited("early@hema.example"), invited("kept@hema.example")
+    invitation_accept(token=kept, password="Correct-horse-battery-staple-2018")
+    participation_create(
+        covenant=cast.banking,
+        organisation=cast.hema,
+        joined_on=date(2019, 1, 1),
+        created_by=people.banking_secretariat,
+    )
+    with pytest.raises(ImvoError, match="no longer valid"):
+        invitation_accept(token=early, password="Correct-horse-battery-staple-2018")
+    assert not Invitation.objects.filter(email="early@hema.example", accepted_at__isnull=False)

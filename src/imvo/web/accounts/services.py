@@ -674,6 +674,15 @@ def invitation_accept(
     now = now or timezone.now()
     with transaction.atomic():
         invitation = invitation_from_token(token, now=now, for_update=True)
+        inviter = invitation.invited_by
+        if inviter is None or not can_invite(
+            inviter, invitation.role, invitation.company, invitation.covenant
+        ):
+            # The inviter may no longer grant the role (it lost its own, or the company now
+            # hands in data to a covenant it does not see): the link lapses.
+            raise ImvoError(
+                _("This invitation is no longer valid; ask for a new one."), field="token"
+            )
         existing = selectors.user_get_by_email(invitation.email)
         if user is not None and user.is_authenticated:
             if existing is None or existing.pk != user.pk:
