@@ -200,6 +200,9 @@ def test_a_participation_added_in_the_admin_opens_none_of_the_other_covenants_da
     assert refused.status_code == 400
     assert not Invitation.objects.exists()
     assert not mail.outbox
+    # Nor through the admin: roles are not a secretariat's to grant there.
+    assert banking.get("/admin/accounts/membership/add/").status_code == 403
+    assert banking.get("/admin/auth/user/add/").status_code == 403
     # Nor may the textile secretariat any more: Zeeman's data is not all of its covenant's.
     refused = textile.post(
         "/accounts/invitations/",
