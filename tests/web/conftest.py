@@ -229,7 +229,8 @@ def browser_page(
     chromium_path: str, live_server: Any, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Any]:
     """A fresh Chromium page whose every request off the live server is aborted and recorded;
-    the test fails at teardown if any was attempted."""
+    the test fails at teardown if any was attempted, or if the Content Security Policy
+    refused anything (an inline script or style, say)."""
     # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
     # under one unless told that this is deliberate.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -256,9 +257,19 @@ def browser_page(
             page = context.new_page()
             errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))
+            refused: list[str] = []  # what the Content Security Policy blocked
+            page.on(
+                "console",
+                lambda message: (
+                    refused.append(message.text)
+                    if "Content Security Policy" in message.text
+                    else None
+                ),
+            )
             yield page
             context.close()
         finally:
             browser.close()
     assert not blocked, f"the pages tried to reach outside the server: {blocked}"
     assert not errors, f"JavaScript errors on the pages: {errors}"
+    assert not refused, f"the Content Security Policy refused: {refused}"

@@ -1,11 +1,18 @@
 """/api/v1/: the read-only registry API, its OpenAPI schema and its browsable docs."""
 
+from csp.decorators import csp_update
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from imvo.web.accounts.api import MeView
 from imvo.web.registry import api
 from imvo.web.suppliers import api as suppliers_api
+
+# Swagger UI with its script served by the view itself (no inline script); it styles itself
+# inline and draws its icons as data: images, so its route alone allows those.
+SWAGGER_UI = csp_update({"style-src": ["'unsafe-inline'"], "img-src": ["data:"]})(
+    SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+)
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("covenants/", api.CovenantListView.as_view(), name="api-covenant-list"),
@@ -27,5 +34,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("imvo.web.diligence.urls")),
     path("", include("imvo.web.publication.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", SWAGGER_UI, name="api-docs"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -36,6 +37,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None or raw.strip() == "":
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def url_origin(template: str) -> str | None:
+    """The origin (scheme and host) of a URL template such as a map's tile URL, for the
+    Content Security Policy; a `{s}` subdomain placeholder becomes a wildcard. None when
+    empty; a template that is no http(s) URL fails loudly."""
+    if not template.strip():
+        return None
+    parts = urlsplit(template.strip().replace("{s}", "subdomain"))
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ImproperlyConfigured(f"not an http(s) URL template: {template!r}")
+    host = parts.netloc.replace("subdomain", "*", 1) if "{s}" in template else parts.netloc
+    return f"{parts.scheme}://{host}"
 
 
 def secret_key(var_dir: Path) -> str:
