@@ -74,7 +74,7 @@ def suppliers_import(
 
     from imvo.core.errors import ImvoError
     from imvo.core.intake import DEFAULT_LIMITS
-    from imvo.web.suppliers.selectors import covenant_get, supplier_list_summary
+    from imvo.web.suppliers.selectors import company_find, covenant_get, supplier_list_summary
     from imvo.web.suppliers.services import supplier_list_import
 
     # Read no more than the limit: a larger file is refused by size, whatever its length.
@@ -85,9 +85,13 @@ def suppliers_import(
         fail(f"{path.name}: cannot read the file ({error.strerror or error})")
     with database(), _MatchingProgress(enabled=fmt == "table") as progress:
         try:
-            # A company added for this list is not kept when the list is refused.
+            # No transaction around the import: it writes in short ones of its own, so that
+            # the site stays responsive. A company added for this list is not kept when the
+            # list is refused.
             with transaction.atomic():
+                existed = company_find(name_or_slug=company) is not None
                 owner = _company(company, create=create_company)
+            try:
                 supplier_list = supplier_list_import(
                     company=owner,
                     year=year,
@@ -97,6 +101,10 @@ def suppliers_import(
                     sheet=_sheet(sheet),
                     progress=progress,
                 )
+            except BaseException:
+                if not existed:
+                    owner.delete()
+                raise
         except ImvoError as error:
             if error.file is None and error.field in {"company", "covenant", "year"}:
                 error.file = path.name  # the one line names the file, as for a bad file

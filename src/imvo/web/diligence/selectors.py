@@ -28,7 +28,7 @@ from imvo.web.diligence.models import (
     Submission,
 )
 from imvo.web.registry.models import Participation, Theme
-from imvo.web.suppliers.models import SupplierRow
+from imvo.web.suppliers.models import SupplierListStatus, SupplierRow
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -137,6 +137,7 @@ def submission_countries(submission: Submission) -> list[str]:
         supplier_list__company_id=submission.company_id,
         supplier_list__covenant_id=submission.covenant_id,
         supplier_list__year=submission.year,
+        supplier_list__status=SupplierListStatus.COMPLETE,  # not a list still being imported
         accepted=True,
     ).values_list("country", flat=True)
     analysed = submission.risks.values_list("country", flat=True)

@@ -136,7 +136,7 @@ def supplier_lists_demo_delete() -> None:
     """
     releases_synthetic_delete()
     PublicationConsent.objects.filter(company__synthetic=True).delete()
-    lists = SupplierList.objects.filter(company__synthetic=True)
+    lists = SupplierList.all_objects.filter(company__synthetic=True)  # also unfinished ones
     rows = SupplierRow.objects.filter(supplier_list__in=lists)
     reached: set[int] = set(rows.exclude(facility=None).values_list("facility_id", flat=True))
     reached |= set(
