@@ -220,3 +220,70 @@ def test_a_worker_at_its_start_fails_work_whose_worker_died_in_its_last_attempt(
     assert state["message"].startswith("small.csv: the import stopped")
     assert state["lists"] == [] and state["rows"] == 0
     assert state["uploads"] == []
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def wait_until(condition: Callable[[], Any], seconds: float, what: str) -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"no {what} within {seconds} s")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_serve_runs_a_worker_starts_it_again_when_it_dies_and_stops_it_at_the_end(
+    site: Site,
+) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with (site.folder / "serve.log").open("a") as log:
+        serve = subprocess.Popen(
+            [sys.executable, "-m", "imvo.cli", "serve", "--port", str(port)],
+            env=site.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        first = wait_until(lambda: children(serve.pid), 30, "worker")[0]
+        job = site.drive("upload", str(supplier_csv(site.folder / "small.csv", 20)))["job"]
+        assert wait_for(site, job, lambda s: s["status"] == "done", 120)["lists"]
+
+        os.kill(first, signal.SIGKILL)
+        second = wait_until(
+            lambda: [pid for pid in children(serve.pid) if pid != first], 30, "new worker"
+        )[0]
+        assert second != first
+    finally:
+        serve.send_signal(signal.SIGTERM)
+        try:
+            serve.wait(30)
+        except subprocess.TimeoutExpired:
+            serve.kill()
+            serve.wait()
+    assert serve.returncode is not None
+    wait_until(lambda: not Path(f"/proc/{second}").exists() or _zombie(second), 15, "stop")
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
