@@ -140,7 +140,9 @@ IMVO_MAP_ATTRIBUTION = os.environ.get("IMVO_MAP_ATTRIBUTION", "")
 # background worker (`imvo worker`) and of the process that previews an upload, since a hostile
 # workbook can make the spreadsheet reader abort its whole process.
 IMVO_UPLOAD_MAX_MB = env_int("IMVO_UPLOAD_MAX_MB", 20)
-IMVO_IMPORT_MEMORY_MB = env_int("IMVO_IMPORT_MEMORY_MB", 4096)
+# 8 GB of address space: DuckDB's matching of a 20,000-row list reserves more than 4 GB at its
+# peak (while its resident memory stays under 400 MB).
+IMVO_IMPORT_MEMORY_MB = env_int("IMVO_IMPORT_MEMORY_MB", 8192)
 
 # Background work (imvo.web.work): "database" queues it in the database for `imvo worker`
 # (django-tasks-db); "immediate" runs it within the request (tests, one-off scripts). A running
