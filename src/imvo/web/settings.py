@@ -118,6 +118,9 @@ LOGOUT_REDIRECT_URL = "registry:dashboard"
 # lock that pair out until the oldest counted failure leaves the window.
 IMVO_LOGIN_FAILURE_LIMIT = env_int("IMVO_LOGIN_FAILURE_LIMIT", 5)
 IMVO_LOGIN_FAILURE_WINDOW_MINUTES = env_int("IMVO_LOGIN_FAILURE_WINDOW_MINUTES", 15)
+# ... and this many failures from one address, for any login names, lock the whole address out
+# (one password tried against many accounts).
+IMVO_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("IMVO_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 # Reverse proxies in front of the app that append to X-Forwarded-For (0: none, trust nothing)
 IMVO_PROXY_HOPS = env_int("IMVO_PROXY_HOPS", 0)
 IMVO_INVITATION_DAYS = env_int("IMVO_INVITATION_DAYS", 7)

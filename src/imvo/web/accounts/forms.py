@@ -58,8 +58,9 @@ def locked_message(until: datetime, now: datetime) -> str:
 
 
 class ThrottledLoginMixin:
-    """Refuses logins for a name and address after too many failures, and books each
-    failure and success. Used by our login page and by the admin's."""
+    """Refuses logins for a name and address after too many failures, and from an address
+    after too many failures for any names; books each failure and success. Used by our login
+    page and by the admin's."""
 
     request: HttpRequest | None
     cleaned_data: dict[str, Any]
@@ -69,9 +70,10 @@ class ThrottledLoginMixin:
         self.cleaned_data["username"] = username
         ip = client_ip(self.request)
         now = timezone.now()
-        until = selectors.login_locked_until(username=username, ip=ip, now=now)
-        if until is not None:
-            services.login_refusal_record(username=username, ip=ip, now=now)
+        lock = selectors.login_lock(username=username, ip=ip, now=now)
+        if lock is not None:
+            until, scope = lock
+            services.login_refusal_record(username=username, ip=ip, now=now, scope=scope)
             raise ValidationError(locked_message(until, now), code="locked")
         try:
             cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]

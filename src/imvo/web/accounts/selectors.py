@@ -181,21 +181,51 @@ def login_failure_window() -> timedelta:
     return timedelta(minutes=max(1, int(settings.IMVO_LOGIN_FAILURE_WINDOW_MINUTES)))
 
 
+def login_address_failure_limit() -> int:
+    return max(1, int(settings.IMVO_LOGIN_ADDRESS_FAILURE_LIMIT))
+
+
 def login_locked_until(*, username: str, ip: str | None, now: datetime) -> datetime | None:
-    """Until when logins for this name from this address are refused, or None.
+    """Until when logins for this name from this address are refused, or None."""
+    lock = login_lock(username=username, ip=ip, now=now)
+    return lock[0] if lock is not None else None
+
+
+def login_lock(*, username: str, ip: str | None, now: datetime) -> tuple[datetime, str] | None:
+    """Until when logins for this name from this address are refused, and why: "account"
+    (too many failures for this name from this address) or "address" (too many from this
+    address, whatever the names: one password tried against many accounts). None if not.
 
     Locked while `limit` failures lie within the window: until the oldest of the last
     `limit` failures leaves it.
     """
-    limit = login_failure_limit()
     window = login_failure_window()
-    recent = list(
-        LoginFailure.objects.filter(
-            username=login_name(username), ip_address=ip or None, at__gt=now - window
-        )
-        .order_by("-at")
-        .values_list("at", flat=True)[:limit]
+    since = now - window
+    locks = []
+    pair = LoginFailure.objects.filter(
+        username=login_name(username), ip_address=ip or None, at__gt=since
     )
+    if (until := _locked_until(pair, login_failure_limit(), window)) is not None:
+        locks.append((until, "account"))
+    if (until := login_address_locked_until(ip=ip, now=now)) is not None:
+        locks.append((until, "address"))
+    return max(locks) if locks else None
+
+
+def login_address_locked_until(*, ip: str | None, now: datetime) -> datetime | None:
+    """Until when every login from this address is refused, or None (also without an
+    address: one unknown address would otherwise stand for every client)."""
+    if not ip:
+        return None
+    window = login_failure_window()
+    failures = LoginFailure.objects.filter(ip_address=ip, at__gt=now - window)
+    return _locked_until(failures, login_address_failure_limit(), window)
+
+
+def _locked_until(
+    failures: QuerySet[LoginFailure], limit: int, window: timedelta
+) -> datetime | None:
+    recent = list(failures.order_by("-at").values_list("at", flat=True)[:limit])
     if len(recent) < limit:
         return None
     return recent[-1] + window

@@ -759,13 +759,15 @@ def invitation_revoke(
 def login_failure_record(
     *, username: str, ip: str | None, now: datetime | None = None
 ) -> datetime | None:
-    """Count a failed login for this login name and address; returns until when the pair is
-    locked out when this failure reached the limit, else None."""
+    """Count a failed login for this login name and address; returns until when the pair (or
+    the whole address) is locked out when this failure reached a limit, else None. The
+    failure that locks the address out is audited as such."""
     now = now or timezone.now()
     window = selectors.login_failure_window()
     username = selectors.login_name(username)
     with transaction.atomic():
-        LoginFailure.objects.filter(username=username, ip_address=ip, at__lt=now - window).delete()
+        LoginFailure.objects.filter(ip_address=ip or None, at__lt=now - window).delete()
+        address_was_locked = selectors.login_address_locked_until(ip=ip, now=now) is not None
         LoginFailure.objects.create(username=username, ip_address=ip or None, at=now)
         user = selectors.user_get_by_email(username)
         audit_record(
@@ -776,17 +778,35 @@ def login_failure_record(
             ip=ip,
             now=now,
         )
-    return selectors.login_locked_until(username=username, ip=ip, now=now)
+        lock = selectors.login_lock(username=username, ip=ip, now=now)
+        address_until = selectors.login_address_locked_until(ip=ip, now=now)
+        if address_until is not None and not address_was_locked:
+            audit_record(
+                actor=None,
+                action=AuditAction.LOGIN_LOCKED,
+                obj=None,
+                changes={
+                    "scope": "address",
+                    "failures": selectors.login_address_failure_limit(),
+                    "until": address_until.isoformat(),
+                },
+                ip=ip,
+                now=now,
+            )
+    return lock[0] if lock is not None else None
 
 
-def login_refusal_record(*, username: str, ip: str | None, now: datetime | None = None) -> None:
-    """Note an attempt refused because the login name and address are locked out."""
+def login_refusal_record(
+    *, username: str, ip: str | None, now: datetime | None = None, scope: str = "account"
+) -> None:
+    """Note an attempt refused because the login name and address (scope "account") or the
+    address as a whole (scope "address") are locked out."""
     user = selectors.user_get_by_email(selectors.login_name(username))
     audit_record(
         actor=None,
         action=AuditAction.LOGIN_LOCKED,
         obj=user,
-        changes={"username": selectors.login_name(username)},
+        changes={"username": selectors.login_name(username), "scope": scope},
         ip=ip,
         now=now,
     )
