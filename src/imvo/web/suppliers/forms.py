@@ -12,7 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from imvo.core.intake import FIELDS, REQUIRED_FIELDS
-from imvo.web.accounts.permissions import AnyUser, companies_visible_to, is_admin
+from imvo.web.accounts.permissions import (
+    AnyUser,
+    can_hand_in_for,
+    companies_visible_to,
+    is_admin,
+)
 from imvo.web.registry.models import Covenant, Organisation, OrganisationKind
 from imvo.web.suppliers.jobs import TablePreview
 from imvo.web.suppliers.messages import FIELD_LABELS
@@ -25,7 +30,8 @@ IGNORE = ""
 
 def upload_companies(user: AnyUser) -> QuerySet[Organisation]:
     """The companies the user may hand in a list for: its own company; for a secretariat the
-    companies of its covenants; every company for administrators."""
+    companies taking part in its covenants (for those covenants only: `can_hand_in_for`);
+    every company for administrators."""
     if is_admin(user):
         return Organisation.objects.filter(kind=OrganisationKind.COMPANY).order_by("name")
     return companies_visible_to(user).order_by("name")
@@ -64,11 +70,19 @@ class UploadForm(forms.Form):
         year.widget.attrs.update({"min": FIRST_YEAR, "max": this_year + 1})
         year.initial = this_year
         self.fields["file"].widget.attrs["accept"] = ".csv,.txt,.xlsx,.xls,.ods"
+        self.user = user
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if cleaned.get("company") is not None and cleaned.get("year") is not None:
+        company = cleaned.get("company")
+        if company is not None and cleaned.get("year") is not None:
             self._covenant_choose(cleaned)
+        if (
+            company is not None
+            and not self.has_error("covenant")
+            and not can_hand_in_for(self.user, company=company, covenant=cleaned.get("covenant"))
+        ):
+            self.add_error("covenant", _("Choose a covenant you do the secretariat's work for."))
         return cleaned
 
     def _covenant_choose(self, cleaned: dict[str, Any]) -> None:
