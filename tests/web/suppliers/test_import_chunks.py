@@ -5,6 +5,7 @@ what a crashed import left."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -17,11 +18,13 @@ from imvo.web.suppliers.models import (
     Facility,
     FacilityAlias,
     ImportJob,
+    MatchDecision,
     MatchReview,
     RowOutcome,
     SupplierList,
     SupplierListStatus,
     SupplierRow,
+    Verdict,
 )
 from imvo.web.suppliers.selectors import (
     facility_export_rows,
@@ -69,12 +72,12 @@ def chunk_hook(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Callable[[int],
     original = services._ListWriter._rows_write
     calls: dict[int, int] = {}
 
-    def wrapped(self: Any, chunk: Sequence[int]) -> None:
+    def wrapped(self: Any, chunk: Sequence[int]) -> Any:
         calls[self.supplier_list.pk] = calls.get(self.supplier_list.pk, 0) + 1
         if self.supplier_list.pk == max(calls):
             for hook in hooks:
                 hook(calls[self.supplier_list.pk])
-        original(self, chunk)
+        return original(self, chunk)
 
     monkeypatch.setattr(services._ListWriter, "_rows_write", wrapped)
     yield hooks
@@ -287,3 +290,39 @@ def test_matching_and_progress_run_outside_any_transaction_and_each_chunk_is_one
     assert inside == [False, True, True, True]
     assert progress and not any(progress)
     assert supplier_list.row_count == 5
+
+
+def remember(key: str, facility: Facility) -> None:
+    MatchDecision.objects.create(
+        record_key=key,
+        key_digest=hashlib.sha256(key.encode()).hexdigest(),
+        facility=facility,
+        verdict=Verdict.CONFIRMED,
+    )
+
+
+@pytest.mark.django_db
+def test_a_verdict_remembered_meanwhile_rematches_only_the_rows_it_is_about(
+    cast: Any, small_chunks: None
+) -> None:
+    import_list(cast, mills(1), company=cast.hema)
+    mill = Facility.objects.get()
+    matcher = StandInMatcher(review_names=["Mill 1 Knitting"])
+
+    def meanwhile(incoming: Any, registry: Any, /, **options: Any) -> Any:
+        outcomes = matcher(incoming, registry, **options)
+        if len(matcher.calls) == 1:
+            remember("BD|mill 1 knitting|1 rd", mill)  # the secretariat, on another list
+            remember("CN|elsewhere|2 rd", mill)  # about no row of this list
+        return outcomes
+
+    grid = [*mills(3, start=5), ["Mill 1 Knitting", "1 Road", "BD"]]
+    supplier_list = import_list(cast, grid, matcher=meanwhile)
+
+    assert [[record.name for record in call[0]] for call in matcher.calls] == [
+        ["Mill 5", "Mill 6", "Mill 7", "Mill 1 Knitting"],
+        ["Mill 1 Knitting"],
+    ]
+    knitting = supplier_list.rows.get(name="Mill 1 Knitting")
+    assert (knitting.outcome, knitting.facility) == (RowOutcome.MATCHED, mill)
+    assert MatchReview.objects.count() == 0

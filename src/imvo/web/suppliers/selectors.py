@@ -356,21 +356,16 @@ RegistryFingerprint = dict[str, tuple[Any, ...]]
 
 def registry_fingerprint(*, countries: Iterable[str]) -> RegistryFingerprint:
     """Marks that change whenever the registry of one of the countries changes as the matcher
-    reads it: aliases added or removed, facilities merged or split (each leaves an event); the
-    key "" marks the remembered verdicts, which count for every country.
+    reads it: an alias added (the newest alias of the country), facilities merged or split
+    (each leaves an event); the key "" marks the remembered verdicts, which count for every
+    country. A facility removed (only an unfinished import's own are) leaves no mark: an
+    import that links a row to it fails to write and matches again.
 
     An import reads this before its registry snapshot and again before each write, and
-    matches again the rows of the countries whose marks moved.
+    matches again the rows of the countries whose marks moved. Each mark is read through an
+    index, so that this takes milliseconds however large the registry.
     """
     wanted = sorted(set(countries))
-    aliases = dict.fromkeys(wanted, (0, 0))
-    for country, count, top in (
-        FacilityAlias.objects.filter(country__in=wanted)
-        .values("country")
-        .annotate(n=Count("pk"), top=Max("pk"))
-        .values_list("country", "n", "top")
-    ):
-        aliases[country] = (count, top)
     events = dict(
         FacilityEvent.objects.filter(facility__country__in=wanted)
         .values("facility__country")
@@ -378,7 +373,11 @@ def registry_fingerprint(*, countries: Iterable[str]) -> RegistryFingerprint:
         .values_list("facility__country", "top")
     )
     marks: RegistryFingerprint = {
-        country: (*aliases[country], events.get(country, 0)) for country in wanted
+        country: (
+            FacilityAlias.objects.filter(country=country).aggregate(top=Max("pk"))["top"] or 0,
+            events.get(country, 0),
+        )
+        for country in wanted
     }
     decisions = MatchDecision.objects.aggregate(
         n=Count("pk"), top=Max("pk"), last=Max("decided_at")

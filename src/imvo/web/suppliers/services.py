@@ -14,7 +14,7 @@ import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import IntegrityError, connection, transaction
@@ -557,6 +557,8 @@ class _ListWriter:
         self.members: dict[int, list[int]] = {}  # a group's first row -> the group's rows
         self.created: dict[int, Facility] = {}  # a group's first row -> its facility
         self.written: set[int] = set()
+        self.keys: dict[int, str] = {}  # the record key of each row matched
+        self.by_key: dict[str, set[int]] = defaultdict(set)
 
     def plan(
         self,
@@ -571,6 +573,9 @@ class _ListWriter:
             numbers.append(number)
             self.records[number] = record
             self.outcomes[number] = outcome
+            if number not in self.keys:
+                self.keys[number] = record_key(record)
+                self.by_key[self.keys[number]].add(number)
             row = self.rows[number]
             row.probability = outcome.probability
             row.method = outcome.method
@@ -593,36 +598,68 @@ class _ListWriter:
         for start in range(0, len(numbers), IMPORT_CHUNK_ROWS):
             chunk = numbers[start : start + IMPORT_CHUNK_ROWS]
             for attempt in range(REMATCH_ATTEMPTS + 1):
-                changed = self._chunk_write(chunk, insist=attempt == REMATCH_ATTEMPTS)
-                if not changed:
+                change = self._chunk_write(chunk, insist=attempt == REMATCH_ATTEMPTS)
+                if change is None:
                     break
-                self._rematch(changed)
+                self._rematch(change)
 
-    def _chunk_write(self, chunk: Sequence[int], *, insist: bool) -> set[str]:
+    def _chunk_write(self, chunk: Sequence[int], *, insist: bool) -> _Change | None:
         """Write the rows in one short transaction, unless the registry of their countries
-        changed since it was read (then nothing is written and those countries are returned);
-        with `insist`, write them as matched last."""
+        changed since it was read, or a verdict was remembered about a row still to be written
+        (then nothing is written and the change is returned); with `insist`, write them as
+        matched last."""
         countries = sorted(
             {self.rows[number].country for number in chunk if number in self.outcomes}
         )
-        with transaction.atomic():
-            if countries:
-                now = registry_fingerprint(countries=countries)
-                changed = {
-                    country for country in countries if now[country] != self.marks.get(country)
-                }
-                if now[""] != self.marks.get(""):
-                    changed = {"", *countries}
-                if changed and not insist:
-                    return changed
-            self._rows_write(chunk)
-            if countries:
-                # Our own writes move the marks too; the next chunk must see only others'.
-                self.marks.update(registry_fingerprint(countries=countries))
+        try:
+            with transaction.atomic():
+                if countries:
+                    change = self._change(countries)
+                    if (change.countries or change.keys) and not insist:
+                        return change
+                created = self._rows_write(chunk)
+                if countries:
+                    # Our own writes move the marks too; the next chunk must see only others'.
+                    self.marks.update(registry_fingerprint(countries=countries))
+        except IntegrityError:
+            # A facility a row links to was removed meanwhile (an unfinished import's own):
+            # nothing of the chunk was written; match its countries' rows again.
+            if insist:
+                raise
+            for number in chunk:
+                self.rows[number].pk = None
+            return _Change(countries=set(countries), decisions=self.marks.get("", ()))
+        self.created.update(created)
         self.written.update(chunk)
-        return set()
+        return None
 
-    def _rows_write(self, chunk: Sequence[int]) -> None:
+    def _change(self, countries: Sequence[str]) -> _Change:
+        """What changed since the registry was read, for rows of these countries."""
+        now = registry_fingerprint(countries=countries)
+        change = _Change(
+            countries={country for country in countries if now[country] != self.marks.get(country)},
+            decisions=now[""],
+        )
+        if now[""] != self.marks.get(""):
+            keys = _decision_keys_since(self.marks.get(""))
+            if keys is None:
+                change.countries.add("")
+            else:
+                change.keys = keys & self._pending_keys()
+                if not change.keys:
+                    self.marks[""] = now[""]  # about no row of this list
+        return change
+
+    def _pending_keys(self) -> set[str]:
+        return {
+            key
+            for key, numbers in self.by_key.items()
+            if any(number not in self.written for number in numbers)
+        }
+
+    def _rows_write(self, chunk: Sequence[int]) -> dict[int, Facility]:
+        """Write the rows; returns the facilities registered, by the first row of their group
+        (taken into `created` only once the transaction is committed)."""
         rows = [self.rows[number] for number in chunk]
         linked = [number for number in chunk if number in self.outcomes]
         known = _facilities_by_id(
@@ -637,7 +674,7 @@ class _ListWriter:
             for number in self.members[first][1:]:
                 _facility_fill(facility, self.rows[number])
         Facility.objects.bulk_create(created, batch_size=1000)
-        self.created.update(zip(firsts, created, strict=True))
+        registered = dict(zip(firsts, created, strict=True))
         fresh = {facility.pk for facility in [*known.values(), *created]}
         for number in linked:
             row, outcome = self.rows[number], self.outcomes[number]
@@ -646,7 +683,8 @@ class _ListWriter:
                 row.facility = known[outcome.facility_id]
                 _facility_fill(row.facility, row)
             elif number in self.leader:
-                row.facility = self.created[self.leader[number]]
+                first = self.leader[number]
+                row.facility = registered[first] if first in registered else self.created[first]
         for row in rows:
             if row.number in self.duplicates:
                 row.facility = self.rows[self.duplicates[row.number]].facility
@@ -670,16 +708,23 @@ class _ListWriter:
             ],
             batch_size=1000,
         )
+        return registered
 
-    def _rematch(self, changed: set[str]) -> None:
-        """Match the rows still to be written of the changed countries (every country when
-        the remembered verdicts changed) against the registry as it is now; outside any
-        transaction. Rows of a group whose facility is registered already keep it."""
+    def _rematch(self, change: _Change) -> None:
+        """Match again, against the registry as it is now and outside any transaction, the rows
+        still to be written of the countries that changed (every country when the remembered
+        verdicts changed in a way that cannot be told apart) and those with a new verdict.
+        Rows of a group whose facility is registered already keep it."""
+        everywhere = "" in change.countries
         pending = [
             number
             for number in sorted(self.outcomes)
             if number not in self.written
-            and ("" in changed or self.rows[number].country in changed)
+            and (
+                everywhere
+                or self.rows[number].country in change.countries
+                or self.keys[number] in change.keys
+            )
             and self.leader.get(number) not in self.created
         ]
         for number in list(pending):
@@ -692,6 +737,7 @@ class _ListWriter:
             if first is not None:
                 self.members.pop(first, None)
         countries = sorted({self.rows[number].country for number in pending})
+        # The marks before the registry is read again: a change meanwhile shows next time.
         marks = registry_fingerprint(countries=countries)
         if pending:
             incoming = [self.records[number] for number in pending]
@@ -700,7 +746,35 @@ class _ListWriter:
             _outcomes_check(incoming, outcomes)
             clusters = self.clusterer(outcomes, incoming) if self.clusterer is not None else ()
             self.plan(incoming, outcomes, clusters)
-        self.marks.update(marks)
+        # A country whose rows were matched again only for a verdict keeps its old marks.
+        renewed = countries if everywhere else change.countries
+        self.marks.update({country: marks[country] for country in renewed if country in marks})
+        self.marks[""] = marks[""]
+
+
+@dataclass
+class _Change:
+    """What changed in the registry since an import read it: the countries whose facilities or
+    aliases changed ("" for every country), and the keys of rows with a new verdict."""
+
+    countries: set[str]
+    decisions: tuple[Any, ...]
+    keys: set[str] = field(default_factory=set)
+
+
+def _decision_keys_since(mark: tuple[Any, ...] | None) -> set[str] | None:
+    """The record keys of verdicts remembered or changed since `mark` (see
+    `registry_fingerprint`); None when that cannot be told (verdicts were removed)."""
+    if mark is None:
+        return None
+    count, top, last = mark
+    decisions = MatchDecision.objects.all()
+    if decisions.count() < count:
+        return None
+    newer = Q(pk__gt=top or 0)
+    if last is not None:
+        newer |= Q(decided_at__gt=last)
+    return set(decisions.filter(newer).values_list("record_key", flat=True))
 
 
 def _descriptions_save(facilities: Sequence[Facility]) -> None:
