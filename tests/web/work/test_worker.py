@@ -287,3 +287,34 @@ def _zombie(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
     except OSError:
         return True
+
+
+def test_an_import_whose_worker_dies_in_every_attempt_ends_failed_with_the_reason(
+    site: Site,
+) -> None:
+    """As when a hostile workbook makes the reader abort its process each time it is read."""
+    job = site.drive("upload", str(supplier_csv(site.folder / "hostile.csv", 40)))["job"]
+    for attempt in (1, 2, 3):
+        worker = site.worker()
+        try:
+            wait_until(
+                lambda attempt=attempt: site.query(
+                    "SELECT 1 FROM work_work WHERE status = 'running' AND attempts = "
+                    f"{attempt} AND subject = '{job}'"
+                ),
+                60,
+                f"attempt {attempt}",
+            )
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(10)
+        finally:
+            stop(worker)
+    last = site.worker()  # its start sweep finds the third attempt's worker gone
+    try:
+        state = wait_for(site, job, lambda s: s["status"] == "failed", 30)
+    finally:
+        stop(last)
+    assert state["work"]["attempts"] == 3
+    assert state["work"]["problem"] == {"code": "work.worker_died", "params": {"attempts": 3}}
+    assert state["message"].startswith("hostile.csv: the import stopped")
+    assert state["lists"] == [] and state["rows"] == 0 and state["uploads"] == []
