@@ -191,3 +191,32 @@ def test_a_huge_value_is_not_echoed_back(cast: Any, people: People) -> None:
 def test_shown_cuts_a_long_value_with_an_ellipsis() -> None:
     assert shown("abc") == "'abc'"
     assert shown("y" * 500) == "'" + "y" * 80 + "…'"
+
+
+def test_ids_beyond_the_database_range_are_a_400_or_404_never_a_500(
+    cast: Any, people: People
+) -> None:
+    from imvo.web.diligence import services as diligence
+    from web.diligence.story import CHILD_LABOUR_BD
+
+    textile_framework(cast)
+    draft = diligence.submission_create(
+        actor=None, company=cast.zeeman, covenant=cast.textile, year=2019
+    )
+    diligence.risk_item_create(actor=None, submission=draft, fields=CHILD_LABOUR_BD)
+    client = api(people.zeeman_user)
+    huge = 2**63
+    action = client.post(
+        f"/api/v1/submissions/{draft.pk}/actions/",
+        {"what": "Audit", "risks": [huge]},
+        content_type="application/json",
+    )
+    assert list(plain_field_errors(action)) == ["risks.0"]
+    answers = client.patch(
+        f"/api/v1/submissions/{draft.pk}/",
+        {"answers": {str(huge): "yes"}},
+        content_type="application/json",
+    )
+    assert list(plain_field_errors(answers)) == ["answers"]
+    assert client.get(f"/api/v1/risks/{huge}/").status_code == 404
+    assert client.delete(f"/api/v1/actions/{huge * 10}/").status_code == 404

@@ -50,6 +50,7 @@ else:
     TypedSerializer = serializers.Serializer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LARGEST_ID = 2**63 - 1  # a database id; larger numbers cannot even be looked up
 
 # ---------------------------------------------------------------- input
 
@@ -109,7 +110,11 @@ class ActionIn(TypedSerializer):
     where = serializers.CharField(required=False, allow_blank=True, default="")
     due_on = serializers.DateField(required=False, allow_null=True)
     indicator = serializers.CharField(required=False, allow_blank=True, default="")
-    risks = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    risks = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=LARGEST_ID),
+        required=False,
+        default=list,
+    )
 
 
 class ScoreIn(TypedSerializer):
@@ -391,10 +396,10 @@ class SubmissionDetailView(APIView):
         data = _parsed(SubmissionChange, request.data)
         answers = None
         if "answers" in data:
-            try:
-                answers = {int(key): text for key, text in data["answers"].items()}
-            except ValueError:
-                raise ImvoError("answers are keyed by question id", field="answers") from None
+            keys = list(data["answers"])
+            if not all(key.isascii() and key.isdigit() and int(key) <= LARGEST_ID for key in keys):
+                raise ImvoError("answers are keyed by question id", field="answers")
+            answers = {int(key): text for key, text in data["answers"].items()}
         services.submission_update(
             actor=request.user, submission=submission, accord=data.get("accord"), answers=answers
         )
