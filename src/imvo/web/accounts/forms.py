@@ -72,9 +72,9 @@ class ThrottledLoginMixin:
         now = timezone.now()
         lock = selectors.login_lock(username=username, ip=ip, now=now)
         if lock is not None:
-            until, scope = lock
+            locked_until, scope = lock
             services.login_refusal_record(username=username, ip=ip, now=now, scope=scope)
-            raise ValidationError(locked_message(until, now), code="locked")
+            raise ValidationError(locked_message(locked_until, now), code="locked")
         try:
             cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
         except ValidationError as error:

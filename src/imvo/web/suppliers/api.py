@@ -411,7 +411,8 @@ def _mapping_check(mapping: dict[str, str | None], preview: TablePreview) -> Non
     """Refuse a mapping to an unknown field or column, or one that leaves a required field
     without a column, before anything is queued."""
     try:
-        checked = map_headers(preview.headers, mapping)
+        explicit: dict[str | int, str | None] = dict(mapping.items())
+        checked = map_headers(preview.headers, explicit)
     except ImvoError as error:
         raise _bad("mapping", error.message) from None
     if checked.missing:
