@@ -399,7 +399,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients")
     parser.add_argument("--threads", type=int, default=8, help="waitress threads")
     parser.add_argument(
-        "--think", type=float, default=0.25, help="seconds between a client's rounds"
+        "--think", type=float, default=1.0, help="seconds between a client's rounds"
     )
     parser.add_argument("--max-seconds", type=float, default=600, help="stop the clients after")
     parser.add_argument("--max-requests", type=int, default=5000, help="per client at most")
