@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max, ProtectedError, Q, QuerySet
+from django.db.models import Field, Max, ProtectedError, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -803,7 +803,7 @@ def _descriptions_save(facilities: Sequence[Facility]) -> None:
     `bulk_update` builds one CASE per field and row, which takes seconds for a few thousand)."""
     if not facilities:
         return
-    fields = [Facility._meta.get_field(name) for name in _DESCRIPTION_FIELDS]
+    fields = [_concrete_field(Facility, name) for name in _DESCRIPTION_FIELDS]
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
     sql = f"UPDATE {quote(Facility._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"
@@ -814,6 +814,12 @@ def _descriptions_save(facilities: Sequence[Facility]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+def _concrete_field(model: type[Facility], name: str) -> Field[Any, Any]:
+    found = model._meta.get_field(name)
+    assert isinstance(found, Field)
+    return found
 
 
 def _facilities_live(pks: Iterable[int]) -> dict[int, Facility]:
