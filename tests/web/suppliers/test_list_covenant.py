@@ -110,9 +110,10 @@ def test_versions_are_numbered_per_covenant_and_a_list_for_another_covenant_repl
     corrected = import_list(cast.zeeman, covenant=cast.textile)
 
     assert (textile.version, banking.version, corrected.version) == (1, 1, 2)
-    assert list(
-        supplier_list_versions(company=cast.zeeman, covenant=cast.textile, year=2018)
-    ) == [textile, corrected]
+    assert list(supplier_list_versions(company=cast.zeeman, covenant=cast.textile, year=2018)) == [
+        textile,
+        corrected,
+    ]
     assert set(supplier_lists_current()) == {banking, corrected}
     assert list(release_lists(covenant=cast.textile, year=2018)) == [corrected]
     assert list(release_lists(covenant=cast.banking, year=2018)) == [banking]
