@@ -74,7 +74,7 @@ def big_list() -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         if request.config.getoption("database") == "postgres":
