@@ -26,12 +26,6 @@ IMPORT_FORMATS = ("table", "json")
 FIRST_ERRORS = 20
 
 
-def _company(name_or_slug: str, *, create: bool) -> Any:
-    from imvo.web.suppliers.services import supplier_company_resolve
-
-    return supplier_company_resolve(name_or_slug=name_or_slug, create=create)
-
-
 def _sheet(value: str | None) -> str | int | None:
     """A sheet by name, or by its number counting from 0 when the value is a whole number."""
     if value is None:
@@ -49,7 +43,6 @@ def suppliers() -> None:
 @click.option("--company", required=True, help="The company's name or slug.")
 @click.option("--year", required=True, type=int, help="The year the list is for.")
 @click.option("--covenant", default=None, help="The covenant's slug.")
-@click.option("--create-company", is_flag=True, help="Add the company when it is unknown.")
 @click.option("--sheet", default=None, help="The sheet's name or number (from 0); default first.")
 @click.option(
     "--format",
@@ -64,18 +57,15 @@ def suppliers_import(
     company: str,
     year: int,
     covenant: str | None,
-    create_company: bool,
     sheet: str | None,
     fmt: str,
 ) -> None:
     """Import a supplier list (CSV, XLSX, XLS or ODS) and link its rows to facilities."""
     django_setup()
-    from django.db import transaction
-
     from imvo.core.errors import ImvoError
     from imvo.core.intake import DEFAULT_LIMITS
-    from imvo.web.suppliers.selectors import company_find, covenant_get, supplier_list_summary
-    from imvo.web.suppliers.services import supplier_list_import
+    from imvo.web.suppliers.selectors import covenant_get, supplier_list_summary
+    from imvo.web.suppliers.services import supplier_company_resolve, supplier_list_import
 
     # Read no more than the limit: a larger file is refused by size, whatever its length.
     try:
@@ -86,25 +76,17 @@ def suppliers_import(
     with database(), _MatchingProgress(enabled=fmt == "table") as progress:
         try:
             # No transaction around the import: it writes in short ones of its own, so that
-            # the site stays responsive. A company added for this list is not kept when the
-            # list is refused.
-            with transaction.atomic():
-                existed = company_find(name_or_slug=company) is not None
-                owner = _company(company, create=create_company)
-            try:
-                supplier_list = supplier_list_import(
-                    company=owner,
-                    year=year,
-                    covenant=covenant_get(slug=covenant) if covenant else None,
-                    data=data,
-                    filename=path.name,
-                    sheet=_sheet(sheet),
-                    progress=progress,
-                )
-            except BaseException:
-                if not existed:
-                    owner.delete()
-                raise
+            # the site stays responsive. The company must exist and take part in the
+            # covenant that year (a company is added in the registry, not here).
+            supplier_list = supplier_list_import(
+                company=supplier_company_resolve(name_or_slug=company),
+                year=year,
+                covenant=covenant_get(slug=covenant) if covenant else None,
+                data=data,
+                filename=path.name,
+                sheet=_sheet(sheet),
+                progress=progress,
+            )
         except ImvoError as error:
             if error.file is None and error.field in {"company", "covenant", "year"}:
                 error.file = path.name  # the one line names the file, as for a bad file

@@ -88,7 +88,6 @@ def imported(imvo_env: dict[str, str], files: Path) -> dict[str, Any]:
             company,
             "--year",
             "2018",
-            "--create-company",
             "--format",
             "json",
         )
@@ -230,16 +229,31 @@ def test_unreadable_file_exits_2_naming_it_and_creates_nothing(
         "import",
         str(files / "garbage.csv"),
         "--company",
-        "New Co",
+        "hema",
         "--year",
-        "2018",
-        "--create-company",
+        "2019",
     )
     assert result.returncode == 2
     assert result.stderr.startswith("imvo: error: garbage.csv: ")
+    assert "unknown company" not in result.stderr
     assert result.stderr.count("\n") == 1
     export = imvo_json(imvo_env, "facilities", "export", "--confidential", "--format", "json")
-    assert "New Co" not in {record["company"] for record in export}
+    assert {record["year"] for record in export if record["company"] == "HEMA"} == {2018}
+    unknown = run_imvo(
+        imvo_env,
+        "suppliers",
+        "import",
+        str(files / "hema.csv"),
+        "--company",
+        "New Co",
+        "--year",
+        "2018",
+    )
+    assert unknown.returncode == 2
+    assert (
+        unknown.stderr
+        == "imvo: error: hema.csv: company: unknown company 'New Co'; check the name or slug\n"
+    )
     missing = run_imvo(
         imvo_env,
         "suppliers",
