@@ -326,3 +326,22 @@ def test_a_verdict_remembered_meanwhile_rematches_only_the_rows_it_is_about(
     knitting = supplier_list.rows.get(name="Mill 1 Knitting")
     assert (knitting.outcome, knitting.facility) == (RowOutcome.MATCHED, mill)
     assert MatchReview.objects.count() == 0
+
+
+def test_progress_counts_matching_then_writing_up_to_one_total(
+    live_cast: Any, small_chunks: None
+) -> None:
+    seen: list[tuple[int, int]] = []
+    supplier_list_import(
+        company=live_cast.zeeman,
+        year=2018,
+        data=csv_bytes([HEADER, *mills(5)]),
+        filename="list.csv",
+        matcher=StandInMatcher(),
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    done = [step for step, _ in seen]
+    assert done == sorted(done)
+    assert {total for _, total in seen[-1:]} == {done[-1]}
+    # the writing part: every row of the file counted once more after the matched ones
+    assert seen[-1][1] >= 5 + 5

@@ -180,8 +180,8 @@ def supplier_list_import(
     Raises ImvoError naming the file when it cannot be read, breaks `limits`, or lacks a column
     for a required field; then nothing is written. `mapping` places columns by hand (column
     index, label or header text -> field, or None to leave a column out), as the web upload's
-    column-mapping step does. `progress(done, total)` is called while matching, outside any
-    transaction of this import.
+    column-mapping step does. `progress(done, total)` is called while matching and writing,
+    outside any transaction of this import.
 
     No transaction is held for long: the file is read, checked and matched against a snapshot
     of the registry before anything is written; then the list is written in short
@@ -211,7 +211,9 @@ def supplier_list_import(
     # The marks first: a change while the snapshot is read shows at the first write.
     marks = registry_fingerprint(countries=countries)
     registry = registry_records(countries=countries)
-    outcomes = chosen(incoming, registry, decisions=match_decisions(), progress=progress)
+    # One count from start to end: the rows matched, then the rows written.
+    steps = _ImportSteps(progress, writes=intake.rows)
+    outcomes = chosen(incoming, registry, decisions=match_decisions(), progress=steps.matched)
     _outcomes_check(incoming, outcomes)
     clusters = clusterer(outcomes, incoming) if clusterer is not None else ()
     supplier_list = _supplier_list_start(
@@ -237,7 +239,7 @@ def supplier_list_import(
             clusterer=clusterer,
         )
         writer.plan(incoming, outcomes, clusters)
-        writer.write()
+        writer.write(progress=steps.written)
         _supplier_list_complete(supplier_list, rows.values())
     except BaseException:
         _discard_after_failure(supplier_list)
@@ -517,6 +519,25 @@ def _candidates_json(outcome: Outcome) -> list[dict[str, Any]]:
     ]
 
 
+class _ImportSteps:
+    """An import's progress as one count: the matcher's rows first, then the rows written."""
+
+    def __init__(self, progress: Progress | None, *, writes: int) -> None:
+        self.progress = progress
+        self.writes = writes
+        self.matching = 0
+
+    def matched(self, done: int, total: int) -> None:
+        self.matching = total
+        if self.progress is not None:
+            self.progress(done, total + self.writes)
+
+    def written(self, done: int, total: int) -> None:
+        self.writes = total
+        if self.progress is not None:
+            self.progress(self.matching + done, self.matching + total)
+
+
 class _ListWriter:
     """Writes an unfinished list's rows in short transactions (`IMPORT_CHUNK_ROWS` rows each,
     in list order), and matches the rows still to be written again where the registry of their
@@ -585,7 +606,8 @@ class _ListWriter:
             for row in group:
                 self.leader[row.number] = first
 
-    def write(self) -> None:
+    def write(self, *, progress: Progress | None = None) -> None:
+        """Write every row; `progress(written, rows)` after each chunk, outside transactions."""
         numbers = sorted(self.rows)
         for start in range(0, len(numbers), IMPORT_CHUNK_ROWS):
             chunk = numbers[start : start + IMPORT_CHUNK_ROWS]
@@ -596,6 +618,8 @@ class _ListWriter:
                     _lock_share(time.monotonic() - began)
                     break
                 self._rematch(change)
+            if progress is not None:
+                progress(start + len(chunk), len(numbers))
 
     def _chunk_write(self, chunk: Sequence[int], *, insist: bool) -> _Change | None:
         """Write the rows in one short transaction, unless the registry of their countries
