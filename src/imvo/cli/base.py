@@ -219,6 +219,28 @@ def written_whole(path: Path) -> Iterator[IO[bytes]]:
         raise
 
 
+@contextmanager
+def progress_bar(label: str, *, enabled: bool = True) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr for long work, when stderr is a terminal: yields the
+    `progress(done, total)` callback to hand to the work; until it is first called the bar
+    pulses (work of unknown length)."""
+    if not (enabled and sys.stderr.isatty()):
+        yield lambda done, total: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        TaskProgressColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
 def one_line(error: BaseException) -> str:
     return " ".join(str(error).split())[:300]
 

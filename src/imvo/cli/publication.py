@@ -15,6 +15,7 @@ from imvo.cli.base import (
     format_option,
     one_line,
     output_folder,
+    progress_bar,
     today,
 )
 from imvo.core.years import year_check
@@ -57,7 +58,8 @@ def publish(covenant: str, year: int, out: Path | None, fmt: str) -> None:
     from imvo.web.suppliers.selectors import covenant_get
 
     with database():
-        release = release_publish(covenant=covenant_get(slug=covenant), year=year, user=None)
+        with progress_bar(f"publishing {covenant} {year}", enabled=fmt == "table"):
+            release = release_publish(covenant=covenant_get(slug=covenant), year=year, user=None)
         try:
             written = release_files_write(release, out) if out is not None else []
         except OSError as error:

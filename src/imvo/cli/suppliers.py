@@ -17,6 +17,7 @@ from imvo.cli.base import (
     format_option,
     one_line,
     output_file,
+    progress_bar,
     today,
     written_whole,
 )
@@ -73,7 +74,7 @@ def suppliers_import(
             data = handle.read(DEFAULT_LIMITS.max_bytes + 1)
     except OSError as error:
         fail(f"{path.name}: cannot read the file ({error.strerror or error})")
-    with database(), _MatchingProgress(enabled=fmt == "table") as progress:
+    with database(), progress_bar("matching and writing rows", enabled=fmt == "table") as progress:
         try:
             # No transaction around the import: it writes in short ones of its own, so that
             # the site stays responsive. The company must exist and take part in the
@@ -96,40 +97,6 @@ def suppliers_import(
         emit(summary, "json", columns=[], rows=[])
         return
     _summary_print(summary)
-
-
-class _MatchingProgress:
-    """A progress bar on stderr while the rows are matched (none for JSON output)."""
-
-    def __init__(self, *, enabled: bool) -> None:
-        self.enabled = enabled and sys.stderr.isatty()
-        self.bar: Any = None
-        self.task: Any = None
-
-    def __enter__(self) -> Any:
-        if not self.enabled:
-            return None
-        from rich.console import Console
-        from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
-
-        self.bar = Progress(
-            TextColumn("matching rows"),
-            BarColumn(),
-            TaskProgressColumn(),
-            console=Console(stderr=True),
-            transient=True,
-        )
-        self.bar.__enter__()
-        self.task = self.bar.add_task("match", total=None)
-
-        def report(done: int, total: int) -> None:
-            self.bar.update(self.task, completed=done, total=total)
-
-        return report
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(*exc)
 
 
 def _summary_print(summary: dict[str, Any]) -> None:
@@ -325,8 +292,8 @@ def facilities_deduplicate(fmt: str) -> None:
     django_setup()
     from imvo.web.suppliers.services import facilities_deduplicate as deduplicate
 
-    with database():
-        summary = deduplicate()
+    with database(), progress_bar("settling pairs", enabled=fmt == "table") as progress:
+        summary = deduplicate(progress=progress)
     if fmt == "json":
         emit(summary, "json", columns=[], rows=[])
         return

@@ -173,3 +173,28 @@ def test_the_release_files_validate_and_open(
         archive.extractall(tmp_path / "zip")
     assert frictionless.validate(str(tmp_path / "zip" / "datapackage.json")).valid
     assert (content_type, name) == ("application/zip", "imvo-textile-2018-v1.zip")
+
+
+def test_a_publication_that_lands_while_another_is_built_comes_first_and_is_its_previous(
+    cast: Any, textile_2018: dict[str, Any]
+) -> None:
+    from imvo.web.publication.selectors import country_locator_default
+
+    landed: list[Release] = []
+    reads: list[int] = []
+
+    def countries_of(points: Any) -> list[str]:
+        # Called while the outer publication reads, outside its write transaction: another
+        # publication of the covenant lands right then.
+        reads.append(len(points))
+        if not landed:
+            landed.append(release_publish(covenant=cast.textile, year=2018, user=None))
+        return country_locator_default(points)
+
+    outer = release_publish(covenant=cast.textile, year=2018, user=None, countries_of=countries_of)
+    (inner,) = landed
+    assert len(reads) == 2  # built again on top of the one that landed
+    assert (inner.version, outer.version) == (1, 2)
+    assert outer.previous == inner
+    assert outer.changelog["previous_release_id"] == inner.pk
+    assert Release.objects.filter(covenant=cast.textile).count() == 2

@@ -229,6 +229,36 @@ def test_deduplication_merges_sure_pairs_and_queues_the_rest_once(mills: list[Fa
     assert MatchReview.objects.count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_deduplication_finds_pairs_outside_any_transaction_and_settles_each_in_its_own(
+    mills: list[Facility],
+) -> None:
+    from django.db import connection
+
+    rahman, karim, _, rahman_again = mills
+    finding: list[bool] = []
+    settling: list[tuple[int, int, bool]] = []
+
+    class Watched(StandInDeduplicator):
+        def __call__(self, registry: Any, /, *, decisions: Any) -> tuple[DuplicatePair, ...]:
+            finding.append(connection.in_atomic_block)
+            return super().__call__(registry, decisions=decisions)
+
+    deduplicator = Watched(
+        [
+            (rahman.facility_id, rahman_again.facility_id, "merge"),
+            (karim.facility_id, rahman_again.facility_id, "review"),
+        ]
+    )
+    facilities_deduplicate(
+        deduplicator=deduplicator,
+        progress=lambda done, total: settling.append((done, total, connection.in_atomic_block)),
+    )
+    assert finding == [False]
+    assert settling == [(1, 2, False), (2, 2, False)]
+    assert facility_resolve(rahman_again.facility_id) == rahman
+
+
 def test_pair_review_confirmed_merges_and_rejected_is_remembered(mills: list[Facility]) -> None:
     rahman, karim, _, rahman_again = mills
     deduplicator = StandInDeduplicator(

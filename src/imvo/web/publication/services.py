@@ -89,6 +89,9 @@ def consent_withdraw(
 # Releases
 # --------------------------------------------------------------------------------------------
 
+# How often a publication is built again when another one landed while it was being built.
+PUBLISH_ATTEMPTS = 3
+
 
 def release_publish(
     *,
@@ -107,9 +110,12 @@ def release_publish(
     """
     if user is not None and not can_administer_covenant(user, covenant):
         raise ImvoError(f"only the secretariat of {covenant.short_name} publishes its lists")
-    with transaction.atomic():
-        # One publication of a covenant at a time: the version and `previous` stay consistent.
-        Covenant.objects.select_for_update().filter(pk=covenant.pk).first()
+    # Read and build outside any transaction (seconds at the scale of a covenant, during which
+    # the site keeps writing); then store in one short transaction, which first checks that no
+    # other publication of the covenant landed meanwhile, and builds again on top of it if one
+    # did, so that the version and `previous` stay consistent.
+    for _attempt in range(PUBLISH_ATTEMPTS):
+        previous = release_previous(covenant=covenant)
         read = release_input(
             covenant=covenant, year=year, gazetteer=gazetteer, countries_of=countries_of
         )
@@ -125,46 +131,56 @@ def release_publish(
             company_names=read.company_names,
             brands=read.brands,
         )
-        previous = release_previous(covenant=covenant)
         log = changelog(
             release_records(previous) if previous is not None else (),
             records,
             resolve=_resolver(),
         )
         csv_data = release_csv(list(records))
-        version = Release.objects.filter(covenant=covenant, year=year).count() + 1
-        release = Release.objects.create(
-            covenant=covenant,
-            year=year,
-            version=version,
-            published_by=stored_user(user),
-            previous=previous,
-            facility_count=len(records),
-            participant_count=len(read.participants),
-            named_count=len(read.consenting & read.participants) if plan.names_shown else 0,
-            names_shown=plan.names_shown,
-            disclosure_group=plan.group,
-            changelog=_changelog_json(log, previous),
-            csv_sha256=hashlib.sha256(csv_data).hexdigest(),
-            csv_bytes=len(csv_data),
-            synthetic=Organisation.objects.filter(
-                slug__in=read.participants, synthetic=True
-            ).exists(),
-        )
-        ReleaseRow.objects.bulk_create(
-            [
-                _row(release, record, read.facilities[record.facility_id], read.aliases)
-                for record in records
-            ],
-            batch_size=1000,
-        )
-        audit_record(
-            actor=user,
-            action=AuditAction.PUBLISHED,
-            obj=release,
-            changes={"facilities": len(records), "version": version},
-        )
-    return release
+        synthetic = Organisation.objects.filter(slug__in=read.participants, synthetic=True).exists()
+        with transaction.atomic():
+            Covenant.objects.select_for_update().filter(pk=covenant.pk).first()
+            latest = release_previous(covenant=covenant)
+            if _release_pk(latest) != _release_pk(previous):
+                continue
+            version = Release.objects.filter(covenant=covenant, year=year).count() + 1
+            release = Release.objects.create(
+                covenant=covenant,
+                year=year,
+                version=version,
+                published_by=stored_user(user),
+                previous=previous,
+                facility_count=len(records),
+                participant_count=len(read.participants),
+                named_count=len(read.consenting & read.participants) if plan.names_shown else 0,
+                names_shown=plan.names_shown,
+                disclosure_group=plan.group,
+                changelog=_changelog_json(log, previous),
+                csv_sha256=hashlib.sha256(csv_data).hexdigest(),
+                csv_bytes=len(csv_data),
+                synthetic=synthetic,
+            )
+            ReleaseRow.objects.bulk_create(
+                [
+                    _row(release, record, read.facilities[record.facility_id], read.aliases)
+                    for record in records
+                ],
+                batch_size=1000,
+            )
+            audit_record(
+                actor=user,
+                action=AuditAction.PUBLISHED,
+                obj=release,
+                changes={"facilities": len(records), "version": version},
+            )
+        return release
+    raise ImvoError(
+        f"other publications of {covenant.short_name} kept landing meanwhile; publish again"
+    )
+
+
+def _release_pk(release: Release | None) -> int | None:
+    return release.pk if release is not None else None
 
 
 def _resolver() -> Any:

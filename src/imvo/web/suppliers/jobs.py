@@ -389,7 +389,7 @@ def deduplicate_run(work: Work, progress: Progress) -> dict[str, Any]:
 
     user_id = work.params.get("user")
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    return facilities_deduplicate(user=user)
+    return facilities_deduplicate(user=user, progress=progress)
 
 
 def work_kinds_register() -> None:

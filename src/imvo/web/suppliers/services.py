@@ -1408,27 +1408,39 @@ class _Pair:
 
 
 def facilities_deduplicate(
-    *, user: User | None = None, deduplicator: Deduplicator | None = None
+    *,
+    user: User | None = None,
+    deduplicator: Deduplicator | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, int]:
     """Look for duplicates in the whole registry: merge the sure pairs and open a review for
-    each uncertain one (unless one is open already). Returns how many of each."""
+    each uncertain one (unless one is open already). Returns how many of each.
+
+    The pairs are found in a snapshot of the registry outside any transaction; each is then
+    settled in a short transaction of its own against the registry as it is by then (a pair
+    that became one facility meanwhile is skipped). `progress(settled, pairs)` follows."""
     chosen = deduplicator if deduplicator is not None else _default_deduplicator()
     summary = {"pairs": 0, "merged": 0, "review": 0, "skipped": 0}
-    with transaction.atomic():
-        pairs = chosen(registry_records(), decisions=match_decisions())
-        summary["pairs"] = len(pairs)
-        for found in pairs:
-            pair = _pair_live(found.facility_a, found.facility_b)
-            if pair is None:
-                summary["skipped"] += 1
-            elif found.decision == "merge":
-                facility_merge(source=pair.younger, target=pair.older, user=user)
-                summary["merged"] += 1
-            elif _pair_review_open(pair, found):
-                summary["review"] += 1
-            else:
-                summary["skipped"] += 1
+    pairs = chosen(registry_records(), decisions=match_decisions())
+    summary["pairs"] = len(pairs)
+    for number, found in enumerate(pairs, start=1):
+        with transaction.atomic():
+            summary[_pair_settle(found, user)] += 1
+        if progress is not None:
+            progress(number, len(pairs))
     return summary
+
+
+def _pair_settle(found: DuplicatePair, user: User | None) -> str:
+    """Merge a sure pair or open a review for an uncertain one; which of the summary's counts
+    it adds to."""
+    pair = _pair_live(found.facility_a, found.facility_b)
+    if pair is None:
+        return "skipped"
+    if found.decision == "merge":
+        facility_merge(source=pair.younger, target=pair.older, user=user)
+        return "merged"
+    return "review" if _pair_review_open(pair, found) else "skipped"
 
 
 def _pair_live(first_id: str, second_id: str) -> _Pair | None:
