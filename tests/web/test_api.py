@@ -349,3 +349,23 @@ def _referenced_urls(html: str) -> list[str]:
     finder = _AssetFinder()
     finder.feed(html)
     return finder.urls
+
+
+@pytest.mark.django_db
+def test_an_unknown_api_url_answers_json_404_and_a_page_url_the_site_page(client: Client) -> None:
+    api = client.get("/api/v1/no-such-thing/")
+    assert api.status_code == 404
+    assert api["Content-Type"] == "application/json"
+    assert api.json() == {"detail": "Not found."}
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404
+    assert page["Content-Type"].startswith("text/html")
+
+
+def test_a_server_error_under_the_api_answers_json_without_its_cause(rf: Any) -> None:
+    from imvo.web.api_errors import server_error
+
+    response = server_error(rf.get("/api/v1/covenants/"))
+    assert response.status_code == 500
+    assert json.loads(response.content) == {"detail": "A server error occurred."}
+    assert server_error(rf.get("/")).status_code == 500

@@ -12,3 +12,7 @@ urlpatterns = [
     path("work/", include("imvo.web.work.urls")),
     path("", include("imvo.web.registry.urls")),
 ]
+
+# Under /api/ a URL no route matches, and a server error, answer in JSON like the API itself.
+handler404 = "imvo.web.api_errors.not_found"
+handler500 = "imvo.web.api_errors.server_error"
