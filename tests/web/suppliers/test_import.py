@@ -427,10 +427,12 @@ def test_uncertain_rows_open_a_review_with_candidates_and_evidence(cast: Any) ->
     assert supplier_list.review_count == 1
 
 
-def test_progress_is_reported_while_matching(cast: Any) -> None:
+def test_progress_is_reported_while_matching_and_writing(cast: Any) -> None:
     reports: list[tuple[int, int]] = []
     import_list(cast, csv_bytes(GRID), progress=lambda done, total: reports.append((done, total)))
-    assert reports[-1] == (2, 2)
+    # two rows matched, then the two rows written: one count up to four
+    assert reports[-1] == (4, 4)
+    assert [done for done, _ in reports] == sorted(done for done, _ in reports)
 
 
 # ------------------------------------------------------------------------ the real engine

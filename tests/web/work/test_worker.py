@@ -154,7 +154,14 @@ def test_a_worker_imports_a_web_upload_and_stores_its_progress(site: Site) -> No
     state = site.drive("status", str(job))
     assert state["status"] == "done", state
     assert (state["done"], state["total"]) == (40, 40)
-    assert state["work"] == {**state["work"], "status": "done", "attempts": 1, "done": 40}
+    # the work's own count: 40 rows matched, then 40 written
+    assert state["work"] == {
+        **state["work"],
+        "status": "done",
+        "attempts": 1,
+        "done": 80,
+        "total": 80,
+    }
     assert state["lists"] == [[state["list"], "complete", 40]]
     assert state["uploads"] == []
     # django-tasks-db's own record of the task says the same
