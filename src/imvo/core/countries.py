@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import gettext
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -308,6 +308,28 @@ def _resolve(value: str) -> Resolution:
     if len(resolved) == 1:
         return resolved.pop()
     return None
+
+
+def country_of_words(words: Sequence[str]) -> str | None:
+    """The one country that folded `words` name (["p", "r", "china"] -> "CN"), else None.
+
+    For callers that have already folded a text into words (`imvo.core.places` reads a country
+    name at the end of an address); ambiguous names and placeholders give None.
+    """
+    if len(words) > 1:
+        words = [_ABBREVIATIONS.get(word, word) for word in words if word not in _FILLER]
+    return _table().codes.get("".join(words))
+
+
+def country_name_may_end(word: str) -> bool:
+    """Whether a country's name can end with the folded `word` (a quick test before
+    `country_of_words`: most addresses end in a city)."""
+    return _ABBREVIATIONS.get(word, word) in _endings()
+
+
+@cache
+def _endings() -> frozenset[str]:
+    return frozenset(key[i:] for key in _table().codes for i in range(len(key)))
 
 
 # A country column repeats a handful of values; long values are not worth keeping.
