@@ -172,11 +172,11 @@ _PROVINCE_SUFFIXES = _words(
     "governorate prefecture pref oblast"
 )
 # Words that follow a city's name: "Dongguan City", "Shenzhen Shi", "Hai Ning City".
-_CITY_SUFFIXES = _words("city shi town municipality thanh pho")
+_CITY_SUFFIXES = _words("city shi town municipality")
 # Parts of ISO subdivision names that are not the name ("Guangdong Sheng", "Seoul-teukbyeolsi").
 _SUBDIVISION_QUALIFIERS = _words(
     "sheng shi zizhiqu uygur zhuangzu huizu sar province region do teukbyeolsi gwangyeoksi "
-    "teukbyeoljachido teukbyeoljachisi raya"
+    "teukbyeoljachido teukbyeoljachisi raya kraj"
 )
 # Names people use for subdivisions besides the ISO ones.
 _SUBDIVISION_ALIASES: dict[str, tuple[str, ...]] = {
@@ -223,7 +223,8 @@ _NOT_PLACES = _words(
     "city town village district county area zone park industrial industry estate new old east "
     "west north south central center centre road street lane market bazar bazaar main upper "
     "lower st no block sector building floor room unit economic development export processing "
-    "free trade province state region division garden gardens hill bridge station port"
+    "free trade province state region division garden gardens hill bridge station port mandal "
+    "taluk tehsil thana upazila sadar"
 )
 _LONGEST_PLACE = 4  # words in a city or province name
 _LONGEST_COUNTRY = 6  # words in a country name ("Lao People's Democratic Republic")
@@ -312,6 +313,13 @@ def _compact(name: str) -> str:
     return fold(name).replace(" ", "")
 
 
+def _identity(name: str) -> str:
+    words = fold(name).split()
+    if len(words) > 1 and words[-1] in _CITY_SUFFIXES:
+        words = words[:-1]
+    return "".join(words)
+
+
 @cache
 def _cities_by_country() -> Mapping[str, Mapping[str, str | None]]:
     return _cities_index(gazetteer_default())
@@ -339,7 +347,10 @@ def _cities_index(gazetteer: Gazetteer) -> dict[str, dict[str, str | None]]:
         merged: dict[str, str | None] = {}
         for found in (other.get(country, {}), own.get(country, {})):  # own names win
             for compact, spelled in found.items():
-                merged[compact] = next(iter(spelled)) if len(spelled) == 1 else None
+                # names that differ only in spaces, case or a "City" ("Zhucheng", "Zhu Cheng
+                # City") are one place, shown in the shortest spelling
+                one = len({_identity(name) for name in spelled}) == 1
+                merged[compact] = min(spelled, key=lambda name: (len(name), name)) if one else None
         index[country] = merged
     return index
 
@@ -360,7 +371,7 @@ def _subdivision_spellings(name: str) -> Iterable[str]:
 
 
 def _subdivision_shown(name: str) -> str:
-    first = re.split(r"\s*[\[\]]\s*", name)[0].partition(",")[0].strip() or name
+    first = re.split(r"\s*[\[\]]\s*", name)[0].partition(",")[0].strip("\u2018\u2019' ") or name
     words = first.split()
     kept = [word for word in words if fold(word) not in _SUBDIVISION_QUALIFIERS]
     if kept and kept != words:
@@ -511,7 +522,8 @@ def _city(
                     continue  # "Wazirabad Road", "Jiading District"
                 if start and words[start - 1] in _NOT_CITY_BEFORE:
                     continue  # "Via Napoli"
-                return cities[compact] or tokens.written(start, last)
+                if cities[compact] is not None:  # None: other names of several places
+                    return cities[compact]
     return None
 
 
@@ -579,7 +591,7 @@ def _parse(address: str, row_country: str) -> Place:
                     found_country, end = before[0], before[1]
                     cuts.append((tokens.starts[end], postal[0]))
             tokens.blank(postal[0], postal[1])
-    street = text
+    street = text if cuts else address.strip()
     for start, stop in sorted(cuts, reverse=True):
         street = _cut(street, start, stop)
     city, province = _places(tokens, end, tables) if tables is not None and end else ("", "")
