@@ -16,6 +16,7 @@ from functools import lru_cache
 import pyarrow as pa  # type: ignore[import-untyped]
 
 from imvo.core.normalise import address_key, fold, name_key, postal_key
+from imvo.core.places import place_parse
 
 _DIGITS = re.compile(r"^[0-9]+$")
 
@@ -96,7 +97,11 @@ def _coordinate(value: float | None, limit: float) -> float | None:
 
 def _row(record: FacilityRecord) -> dict[str, object]:
     name = name_key(record.name)
-    address = address_key(record.address)
+    # City, postal code and country read from a one-string address fill the missing columns;
+    # a country name or postal code taken out of it is no part of the street's key.
+    place = place_parse(record.address, record.country)
+    street = place.street if place.country or place.postal_code else record.address
+    address = address_key(street)
     name_words = name.split()
     address_words = address.split()
     address_numbers = sorted({word for word in address_words if _DIGITS.match(word)})
@@ -121,8 +126,8 @@ def _row(record: FacilityRecord) -> dict[str, object]:
         "longitude": longitude,
         "name_key": name or None,
         "address_key": address or None,
-        "city_key": fold(record.city) or None,
-        "postal_key": postal_key(record.postal_code) or None,
+        "city_key": fold(record.city or place.city) or None,
+        "postal_key": postal_key(record.postal_code or place.postal_code) or None,
         "name_tokens": sorted(set(name_words)),
         "address_tokens": sorted(set(address_words)),
         "name_numbers": sorted(
