@@ -75,6 +75,11 @@ class SourceRowExport:
     workers: str | None
     parent_company: str | None
     tier: int | None
+    # read from the address (`imvo.core.places`); city, province and postal code above are the
+    # columns as the company gave them
+    parsed_city: str | None = None
+    parsed_province: str | None = None
+    parsed_postal_code: str | None = None
 
 
 # Any frozen record dataclass; the publication app writes its release rows with this too.

@@ -212,6 +212,11 @@ class SupplierRow(models.Model):
     province = models.TextField(blank=True)
     postal_code = models.TextField(blank=True)
     country = models.CharField(max_length=2, blank=True)
+    # City, province and postal code read from the address (`imvo.core.places`), kept beside
+    # the columns the company gave, which win where they are filled.
+    parsed_city = models.TextField(blank=True)
+    parsed_province = models.TextField(blank=True)
+    parsed_postal_code = models.TextField(blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     product_types = models.JSONField(default=list, blank=True)

@@ -531,6 +531,9 @@ def source_row_export_rows(*, year: int | None = None) -> Iterator[SourceRowExpo
             workers=row.workers or None,
             parent_company=row.parent_company or None,
             tier=row.tier,
+            parsed_city=row.parsed_city or None,
+            parsed_province=row.parsed_province or None,
+            parsed_postal_code=row.parsed_postal_code or None,
         )
 
 

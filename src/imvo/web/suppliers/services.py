@@ -39,6 +39,7 @@ from imvo.core.intake import (
 from imvo.core.intake import SupplierRow as CleanRow
 from imvo.core.intake.messages import intake_error
 from imvo.core.matching.records import FacilityRecord, record_key
+from imvo.core.places import place_parse
 from imvo.web.registry.models import Covenant, Organisation, OrganisationKind
 from imvo.web.suppliers.models import (
     Facility,
@@ -400,6 +401,10 @@ def _row_fill(row: SupplierRow, clean: CleanRow) -> None:
     row.city = clean.city or ""
     row.province = clean.province or ""
     row.postal_code = clean.postal_code or ""
+    # Kept even where the company gave the column (which wins in matching and on display).
+    place = place_parse(clean.address, clean.country)
+    row.parsed_city, row.parsed_province = place.city, place.province
+    row.parsed_postal_code = place.postal_code
     row.latitude = clean.latitude
     row.longitude = clean.longitude
     row.product_types = list(clean.product_types)
