@@ -190,3 +190,39 @@ def test_imvo_facilities_export_confidential_shows_the_parsed_place(tmp_path: Pa
         "1340",
     )
     assert savar["city"] is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_reads_the_place_of_rows_already_stored() -> None:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("suppliers", "0004_supplier_list_covenant_version_status")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    Organisation = apps.get_model("registry", "Organisation")
+    SupplierList = apps.get_model("suppliers", "SupplierList")
+    OldSupplierRow = apps.get_model("suppliers", "SupplierRow")
+    company = Organisation.objects.create(slug="hema", name="HEMA", kind="company")
+    supplier_list = SupplierList.objects.create(
+        company=company, year=2018, filename="h.csv", file_format="csv", sha256="0" * 64, size=1
+    )
+    for number, (address, accepted) in enumerate([(SAVAR, True), ("Road 7", True), (SAVAR, False)]):
+        OldSupplierRow.objects.create(
+            supplier_list=supplier_list,
+            number=number + 2,
+            accepted=accepted,
+            address=address,
+            country="BD",
+            outcome="new" if accepted else "rejected",
+        )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    parsed = {
+        row.number: (row.parsed_city, row.parsed_province, row.parsed_postal_code)
+        for row in SupplierRow.objects.all()  # the model as it is now
+    }
+    assert parsed == {2: ("Savar", "Dhaka", "1340"), 3: ("", "", ""), 4: ("", "", "")}
