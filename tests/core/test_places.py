@@ -473,6 +473,8 @@ def test_none_and_odd_countries_do_not_raise():
     assert place_parse(None, "CN") == Place("", "", "", "", "")
     assert place_parse("Dhaka", None).city == ""
     assert place_parse("Dhaka", "bangladesh").city == ""  # not a code: "BA"
+    for odd in (123, b"BD", "1!", "é", "ZZ"):
+        assert place_parse("Savar, Dhaka 1340, Bangladesh", odd).city == "Savar"
 
 
 @settings(max_examples=300, deadline=None)

@@ -383,10 +383,11 @@ def _subdivision_shown(name: str) -> str:
 def _tables(country: str) -> _CountryTables:
     provinces: dict[str, _Subdivision] = {}
     codes: dict[str, _Subdivision] = {}
-    subdivisions = list(
-        pycountry.subdivisions.get(country_code=country)  # type: ignore[no-untyped-call]
-        or ()
-    )
+    try:
+        found = pycountry.subdivisions.get(country_code=country)  # type: ignore[no-untyped-call]
+    except LookupError:  # not a country pycountry knows
+        found = None
+    subdivisions = list(found or ())
     units = {s.code for s in subdivisions if s.type == "Geographical unit"}
     for subdivision in subdivisions:
         # Top-level subdivisions only (Chinese provinces, Bangladeshi divisions, Italian
@@ -559,7 +560,8 @@ def place_parse(address: str, country: str) -> Place:
         return EMPTY
     if len(address) > _LONGEST_ADDRESS:  # not an address; nothing is read from it
         return Place(city="", province="", postal_code="", country="", street=address)
-    return _parse(address, (country or "").strip().upper()[:2])
+    code = country.strip().upper()[:2] if isinstance(country, str) else ""
+    return _parse(address, code if code.isascii() and code.isalpha() else "")
 
 
 @lru_cache(maxsize=1 << 14)
