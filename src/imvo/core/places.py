@@ -309,6 +309,28 @@ class _Tokens:
         return found
 
 
+def city_canonical(city: str, country: str) -> str:
+    """A city as written in a city column, in the gazetteer's spelling when the gazetteer knows
+    it in that country ("XIA MEN", "Xiamen City" -> "Xiamen"; "Chittagong" -> "Chattogram"),
+    else as written; so that a given city and one read from an address compare equal.
+
+    >>> city_canonical("Bangalore", "IN"), city_canonical("Dongguan City", "CN")
+    ('Bengaluru', 'Dongguan')
+    >>> city_canonical("Tullamarine", "AU")
+    'Tullamarine'
+    """
+    if not isinstance(city, str) or not isinstance(country, str) or len(city) > 200:
+        return city
+    code = country.strip().upper()[:2]
+    if not (code.isascii() and code.isalpha() and len(code) == 2):
+        return city
+    words = fold(city).split()
+    if len(words) > 1 and words[-1] in _CITY_SUFFIXES:
+        words = words[:-1]
+    found = _tables(code).cities.get("".join(words))
+    return found or city
+
+
 def _compact(name: str) -> str:
     return fold(name).replace(" ", "")
 

@@ -73,3 +73,13 @@ def test_an_address_with_nothing_taken_out_keeps_its_key():
 def test_the_record_key_of_remembered_decisions_is_unchanged():
     record = FacilityRecord("r2", None, "BD", "AKH Apparels Ltd", "Savar Dhaka 1340 Bangladesh")
     assert record_key(record) == "BD|akh apparels|savar dhaka 1340 bangladesh"
+
+
+def test_a_given_city_and_a_parsed_one_meet_in_the_gazetteers_spelling():
+    given = _keys(FacilityRecord("f1/1", "f1", "BD", "Rsi", "Plot 35, CEPZ", city="Chittagong"))
+    parsed = _keys(FacilityRecord("r2", None, "BD", "Rsi", "Plot 35, CEPZ, Chittagong"))
+    assert given["city_key"] == parsed["city_key"] == "chattogram"
+    unknown = _keys(
+        FacilityRecord("r3", None, "AU", "Tripler", "40 Western Ave", city="Tullamarine")
+    )
+    assert unknown["city_key"] == "tullamarine"

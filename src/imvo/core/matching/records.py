@@ -16,7 +16,7 @@ from functools import lru_cache
 import pyarrow as pa  # type: ignore[import-untyped]
 
 from imvo.core.normalise import address_key, fold, name_key, postal_key
-from imvo.core.places import place_parse
+from imvo.core.places import city_canonical, place_parse
 
 _DIGITS = re.compile(r"^[0-9]+$")
 
@@ -126,7 +126,8 @@ def _row(record: FacilityRecord) -> dict[str, object]:
         "longitude": longitude,
         "name_key": name or None,
         "address_key": address or None,
-        "city_key": fold(record.city or place.city) or None,
+        # a given city in the gazetteer's spelling, as a parsed one is ("Bangalore": Bengaluru)
+        "city_key": fold(city_canonical(record.city, record.country) or place.city) or None,
         "postal_key": postal_key(record.postal_code or place.postal_code) or None,
         "name_tokens": sorted(set(name_words)),
         "address_tokens": sorted(set(address_words)),
