@@ -193,6 +193,16 @@ def field_for_header(text: str) -> str | None:
     return _LOOKUP.get(fold_header(text))
 
 
+def header_score(cells: Sequence[str]) -> tuple[int, int]:
+    """How well a row reads as the list's header: (required fields, all fields) its cells name.
+
+    Each field counts once, however many cells name it. A title ("Supplier list 2024") or a
+    data row scores (0, 0), since a header must name a field outright, not merely mention it.
+    """
+    found = {field for field in map(field_for_header, cells) if field is not None}
+    return len(found.intersection(REQUIRED_FIELDS)), len(found)
+
+
 @dataclass(frozen=True)
 class HeaderMapping:
     """Which column (0-based index) holds each field, and what could not be placed.

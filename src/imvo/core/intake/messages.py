@@ -38,6 +38,9 @@ MESSAGES: dict[str, str] = {
     "country.unknown": "unknown country %(value)s",
     "country.ambiguous": "ambiguous country %(value)s: %(options)s",
     "country.unknown_code": "unknown country code %(value)s",
+    "row.totals": "a totals row, not a facility (%(value)s)",
+    "row.note": "a note row, not a facility: %(value)s",
+    "row.header": "the header repeated (the header is row %(header)s), not a facility",
     # Columns
     "mapping.other_table": "the column mapping was made for another table",
     "mapping.missing": "no column holds the required %(fields)s; the columns are %(columns)s",
@@ -82,6 +85,9 @@ MESSAGES: dict[str, str] = {
         "sheet %(sheet)s: %(cells)s cells (%(rows)s rows by %(columns)s columns); "
         "at most %(limit)s cells are read"
     ),
+    "header.not_row": "the header row %(header)s is not a row number (1 or more)",
+    "header.blank_row": "row %(header)s is blank and cannot be the header",
+    "header.beyond": "the header row %(header)s lies below the last filled row, %(last)s",
     "csv.no_sheets": "a CSV file has no sheets to choose from (%(sheet)s)",
     "csv.unclosed_quote": "a quoted value is never closed (mismatched quotes)",
     "csv.text_after_quote": (

@@ -21,6 +21,12 @@ every row is reported, not only the first. What counts as valid:
 - product types are split on commas, semicolons, pipes and line breaks, duplicates dropped.
 - every text is trimmed, with runs of spaces and line breaks made one space.
 
+Rows that are part of the sheet but not of the list are rejected with a reason that says so:
+a totals row ("Total", "Totaal", "Grand total: 123": a total word first, and no other text
+than numbers), a note row (a single cell that starts like a note, "Source: ...", "Last updated
+...", "NB ...", anywhere; and below the list, a row with text in its first cell only), and the
+header repeated (a row naming two fields or more, as a header does).
+
 Within the list, rows with the same name, address and country after a simple fold (case,
 accents, punctuation and spacing ignored) are reported as duplicates of the first such row;
 they are still accepted, since the matching step links them to one facility anyway.
@@ -39,7 +45,7 @@ from typing import TypeVar
 
 from imvo.core.errors import ImvoError
 from imvo.core.intake.files import RawRow, RawTable
-from imvo.core.intake.headers import HeaderMapping
+from imvo.core.intake.headers import HeaderMapping, header_score
 from imvo.core.intake.messages import (
     CodedValueError,
     Param,
@@ -156,7 +162,16 @@ def validate_rows(
     accepted: list[SupplierRow] = []
     errors: list[RowError] = []
     rejected: list[int] = []
-    for row in table.rows:
+    last_of_list = max(
+        (index for index, row in enumerate(table.rows) if _filled(row.values) > 1), default=None
+    )
+    for index, row in enumerate(table.rows):
+        below = last_of_list is not None and index > last_of_list
+        layout = layout_error(row, below_list=below, header_row=table.header_row)
+        if layout is not None:
+            errors.append(layout)
+            rejected.append(row.number)
+            continue
         checked = _RowCheck(row, mapping, country_code)
         supplier = checked.result()
         if supplier is None:
@@ -171,6 +186,57 @@ def validate_rows(
         rejected_rows=tuple(rejected),
         duplicates=_duplicates(accepted),
     )
+
+
+_TOTALS = re.compile(
+    r"(?:grand |sub |eind |overall )?(?:sub)?(?:total|totals|totaal|totaal generaal|sum|som"
+    r"|summe|gesamt|total general)(?![a-z])(.*)"
+)
+_NOTE = re.compile(
+    r"(?:source|sources|bron|bronnen|note|notes|nb|n b|opmerking|opmerkingen|remark|remarks"
+    r"|comment|comments|toelichting|disclaimer|last updated|updated|laatst bijgewerkt"
+    r"|bijgewerkt|prepared by|opgesteld door|compiled by|copyright|page \d+|pagina \d+"
+    r"|generated|exported|printed|as of|status per|date of|datum)(?![a-z])"
+)
+_NOTE_MARKS = ("*", "\u00a9", "\u2020", "(c) ")  # a footnote star, ©, †
+_LETTER = re.compile(r"[^\W\d_]")
+_SHOWN_CHARS = 80
+
+
+def layout_error(row: RawRow, *, below_list: bool, header_row: int) -> RowError | None:
+    """The reason a row is not a facility but part of the sheet around the list, if it is one.
+
+    `below_list` says the row lies below the last row that fills more than one cell.
+    """
+    filled = [(index, value.strip()) for index, value in enumerate(row.values) if value.strip()]
+    if not filled:
+        return None
+    first_index, first = filled[0]
+    folded = fold(first)
+    shown = repr(first if len(first) <= _SHOWN_CHARS else first[: _SHOWN_CHARS - 3] + "...")
+    totals = _TOTALS.fullmatch(folded)
+    if (
+        totals is not None
+        and (not _LETTER.search(totals.group(1)) or any(c.isdigit() for c in totals.group(1)))
+        and not any(_LETTER.search(value) for _, value in filled[1:])
+    ):
+        return _layout("row.totals", row.number, value=shown)
+    if len(filled) == 1 and (
+        _NOTE.match(folded) or first.startswith(_NOTE_MARKS) or (below_list and first_index == 0)
+    ):
+        return _layout("row.note", row.number, value=shown)
+    if len(filled) > 1 and header_score(row.values)[1] >= 2:
+        return _layout("row.header", row.number, header=header_row)
+    return None
+
+
+def _layout(code: str, number: int, **params: Param) -> RowError:
+    values = tuple(sorted(params.items()))
+    return RowError(number, "", message_text(code, values), code, values)
+
+
+def _filled(values: tuple[str, ...]) -> int:
+    return sum(1 for value in values if value.strip())
 
 
 def fold(text: str) -> str:

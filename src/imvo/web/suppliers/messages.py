@@ -58,6 +58,9 @@ TEMPLATES: dict[str, Promise] = {
     "country.unknown": _("unknown country %(value)s"),
     "country.ambiguous": _("ambiguous country %(value)s: %(options)s"),
     "country.unknown_code": _("unknown country code %(value)s"),
+    "row.totals": _("a totals row, not a facility (%(value)s)"),
+    "row.note": _("a note row, not a facility: %(value)s"),
+    "row.header": _("the header repeated (the header is row %(header)s), not a facility"),
     # Columns
     "mapping.other_table": _("the column mapping was made for another table"),
     "mapping.missing": _("no column holds the required %(fields)s; the columns are %(columns)s"),
@@ -104,6 +107,9 @@ TEMPLATES: dict[str, Promise] = {
         "sheet %(sheet)s: %(cells)s cells (%(rows)s rows by %(columns)s columns); "
         "at most %(limit)s cells are read"
     ),
+    "header.not_row": _("the header row %(header)s is not a row number (1 or more)"),
+    "header.blank_row": _("row %(header)s is blank and cannot be the header"),
+    "header.beyond": _("the header row %(header)s lies below the last filled row, %(last)s"),
     "csv.no_sheets": _("a CSV file has no sheets to choose from (%(sheet)s)"),
     "csv.unclosed_quote": _("a quoted value is never closed (mismatched quotes)"),
     "csv.text_after_quote": _(
