@@ -264,17 +264,21 @@ class _Tokens:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        if text.isascii():
-            matches = list(_ASCII_TOKEN.finditer(text))
-            words = [match.group().lower().replace("'", "") for match in matches]
+        if text.isascii():  # the common case, folded by lower() alone
+            matches = list(_ASCII_TOKEN.finditer(text.lower()))
+            words = [match.group() for match in matches]
+            if "'" in text:
+                words = [word.replace("'", "") for word in words]
         else:
-            matches = list(_TOKEN.finditer(text))
-            words = [fold(match.group()).replace(" ", "") for match in matches]
-        kept = [i for i, word in enumerate(words) if word]
-        self.words = [words[i] for i in kept]
-        self.starts = [matches[i].start() for i in kept]
-        self.ends = [matches[i].end() for i in kept]
-        self.known: list[list[tuple[int, str]] | None] = [None] * (len(kept) + 1)
+            found = list(_TOKEN.finditer(text))
+            folded = [fold(match.group()).replace(" ", "") for match in found]
+            kept = [i for i, word in enumerate(folded) if word]  # emoji fold to nothing
+            matches = [found[i] for i in kept]
+            words = [folded[i] for i in kept]
+        self.words = words
+        self.starts = [match.start() for match in matches]
+        self.ends = [match.end() for match in matches]
+        self.known: list[list[tuple[int, str]] | None] = [None] * (len(words) + 1)
 
     def __len__(self) -> int:
         return len(self.words)
