@@ -160,6 +160,7 @@ def supplier_list_import(
     filename: str,
     covenant: Covenant | None = None,
     sheet: str | int | None = None,
+    header_row: int | None = None,
     mapping: Mapping[str | int, str | None] | None = None,
     uploaded_by: User | None = None,
     progress: Progress | None = None,
@@ -181,8 +182,10 @@ def supplier_list_import(
     Raises ImvoError naming the file when it cannot be read, breaks `limits`, or lacks a column
     for a required field; then nothing is written. `mapping` places columns by hand (column
     index, label or header text -> field, or None to leave a column out), as the web upload's
-    column-mapping step does. `progress(done, total)` is called while matching and writing,
-    outside any transaction of this import.
+    column-mapping step does; `sheet` and `header_row` (numbered as a spreadsheet program shows
+    it) say where the list is, where the guess (see `imvo.core.intake.files`) is wrong.
+    `progress(done, total)` is called while matching and writing, outside any transaction of
+    this import.
 
     No transaction is held for long: the file is read, checked and matched against a snapshot
     of the registry before anything is written; then the list is written in short
@@ -199,7 +202,7 @@ def supplier_list_import(
     """
     _check_company(company)
     _check_year(year)
-    table = read_table(data, filename=filename, sheet=sheet, limits=limits)
+    table = read_table(data, filename=filename, sheet=sheet, header_row=header_row, limits=limits)
     header_mapping = _header_mapping(table, mapping)
     covenant = supplier_list_covenant_resolve(company=company, year=year, covenant=covenant)
     intake = validate_rows(table, header_mapping, country_code=country_code)
