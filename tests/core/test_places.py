@@ -301,6 +301,9 @@ REAL = [
         "97780",
         "MX",
     ),
+    # Argentina: a street named after a city, with its house number, is neither
+    ("AR", "Buenos Aires 1364,San Juan City,Argentina", "San Juan", "San Juan", "", "AR"),
+    ("AR", "Alsina 1771,San Martin,Buenos Aires,Argentina", "San Martín", "Buenos Aires", "", "AR"),
     # "San Salvador" is the capital of El Salvador, not the country
     (
         "SV",

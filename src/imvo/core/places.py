@@ -64,7 +64,7 @@ def _words(text: str) -> frozenset[str]:
 # put in. Countries without postal codes (HK, MO, AE, ...) have none.
 POSTAL_PATTERNS: dict[str, str] = {
     "AL": r"\d{4}",
-    "AR": r"[A-Z]?\d{4}(?:[A-Z]{3})?",
+    "AR": r"[A-Z]\d{4}[A-Z]{3}",  # the CPA; four digits alone are a house number as often
     "AT": r"\d{4}",
     "AU": r"\d{4}",
     "BA": r"\d{5}",
@@ -282,6 +282,10 @@ class _Tokens:
 
     def __len__(self) -> int:
         return len(self.words)
+
+    def joined(self, first: int, second: int) -> bool:
+        """Whether only spaces stand between two words (no comma, dash or other mark)."""
+        return not self.text[self.ends[first] : self.starts[second]].strip()
 
     def written(self, start: int, stop: int) -> str:
         return " ".join(self.text[self.starts[i] : self.ends[i]] for i in range(start, stop))
@@ -547,6 +551,9 @@ def _city(
                 following = words[last] if last < end else ""
                 if following in _STREET_WORDS or following in _NOT_CITY_AFTER:
                     continue  # "Wazirabad Road", "Jiading District"
+                if following.isdigit() and tokens.joined(last - 1, last):
+                    continue  # "Buenos Aires 1364": a street and its house number (postal
+                    # codes are blanked by now; "Granollers, 8403" is a city and a code)
                 if start and words[start - 1] in _NOT_CITY_BEFORE:
                     continue  # "Via Napoli"
                 if cities[compact] is not None:  # None: other names of several places
