@@ -95,6 +95,8 @@ def test_review_page_shows_the_parsed_place_of_the_row(
     assert '<dd data-field="parsed_city">Savar</dd>' in page
     assert '<dd data-field="parsed_province">Dhaka</dd>' in page
     assert '<dd data-field="parsed_postal_code">1340</dd>' in page
+    # the candidate facility's first row, read the same way
+    assert '<dd data-candidate-field="parsed_city">Savar</dd>' in page
     for label in labels:
         assert label in page
 
