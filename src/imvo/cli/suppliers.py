@@ -44,7 +44,19 @@ def suppliers() -> None:
 @click.option("--company", required=True, help="The company's name or slug.")
 @click.option("--year", required=True, type=int, help="The year the list is for.")
 @click.option("--covenant", default=None, help="The covenant's slug.")
-@click.option("--sheet", default=None, help="The sheet's name or number (from 0); default first.")
+@click.option(
+    "--sheet",
+    default=None,
+    help="The sheet's name or number (from 0); default: the sheet whose header names the most "
+    "fields.",
+)
+@click.option(
+    "--header-row",
+    type=click.IntRange(min=1),
+    default=None,
+    help="The header's row number as a spreadsheet program shows it; default: the row among the "
+    "first 30 that names the most fields.",
+)
 @click.option(
     "--format",
     "fmt",
@@ -59,6 +71,7 @@ def suppliers_import(
     year: int,
     covenant: str | None,
     sheet: str | None,
+    header_row: int | None,
     fmt: str,
 ) -> None:
     """Import a supplier list (CSV, XLSX, XLS or ODS) and link its rows to facilities."""
@@ -86,6 +99,7 @@ def suppliers_import(
                 data=data,
                 filename=path.name,
                 sheet=_sheet(sheet),
+                header_row=header_row,
                 progress=progress,
             )
         except ImvoError as error:
@@ -97,6 +111,15 @@ def suppliers_import(
         emit(summary, "json", columns=[], rows=[])
         return
     _summary_print(summary)
+    _where_print(supplier_list.sheet, supplier_list.header_row)
+
+
+def _where_print(sheet: str, header_row: int) -> None:
+    """Where the list was read, when it was looked for: a later sheet or a header below row 1."""
+    if not sheet and header_row == 1:
+        return
+    where = [f"sheet {sheet!r}"] if sheet else []
+    click.echo(f"read from {', '.join([*where, f'header in row {header_row}'])}")
 
 
 def _summary_print(summary: dict[str, Any]) -> None:

@@ -120,15 +120,33 @@ class UploadForm(forms.Form):
 
 
 class SheetForm(forms.Form):
-    """Which sheet of a workbook holds the list."""
+    """Where the list is: the sheet of a workbook and the header's row, guessed at first."""
 
-    sheet = forms.ChoiceField(label=gettext_lazy("Sheet"))
+    sheet = forms.ChoiceField(label=gettext_lazy("Sheet"), required=False)
+    header_row = forms.IntegerField(
+        label=gettext_lazy("Header row"),
+        min_value=1,
+        required=False,
+        help_text=gettext_lazy(
+            "The number of the row with the column names, as your spreadsheet program shows it."
+        ),
+    )
 
     def __init__(self, *args: Any, sheets: tuple[str, ...], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         sheet = self.fields["sheet"]
         assert isinstance(sheet, forms.ChoiceField)
         sheet.choices = [(name, name) for name in sheets]
+        self.fields["header_row"].widget.attrs.update({"inputmode": "numeric", "size": 4})
+
+    def layout(self, *, sheet: str | None, header_row: int) -> tuple[str | None, int | None]:
+        """The sheet and header row to read (after `is_valid`), from the ones shown (`sheet`,
+        `header_row`): another sheet without another row looks for that sheet's header anew."""
+        chosen_sheet = self.cleaned_data.get("sheet") or sheet
+        chosen_row: int | None = self.cleaned_data.get("header_row")
+        if chosen_sheet != sheet and chosen_row in (None, header_row):
+            chosen_row = None
+        return chosen_sheet, chosen_row
 
 
 class MappingForm(forms.Form):

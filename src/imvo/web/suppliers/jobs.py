@@ -45,6 +45,7 @@ logger = logging.getLogger(__name__)
 TOKEN = re.compile(r"[A-Za-z0-9_-]{40,64}")
 KEPT_FOR = timedelta(days=1)
 SAMPLE_ROWS = 3
+ABOVE_ROWS = 10  # the rows above the header shown on the upload page, the nearest ones
 WAIT_SECONDS = 300  # the longest a request waits for a job (the API's ?wait=true)
 IMPORT_KIND = "suppliers.import"
 DEDUPLICATE_KIND = "suppliers.deduplicate"
@@ -121,7 +122,8 @@ class TablePreview:
 
     `samples[i]` holds the first values of column `labels[i]`; `suggested` maps each label to
     the field the header synonyms found (None for an unknown column); `missing` names the
-    required fields that no column holds.
+    required fields that no column holds. `above` holds the rows above the header (row number
+    and text) and `header_set` says the user set the header row rather than it being guessed.
     """
 
     filename: str
@@ -136,14 +138,26 @@ class TablePreview:
     unknown: tuple[str, ...]
     missing: tuple[str, ...]
     rows: int
+    above: tuple[tuple[int, str], ...] = ()
+    header_set: bool = False
 
     @property
     def needs_mapping(self) -> bool:
         return bool(self.missing or self.unknown)
 
+    @property
+    def layout_guessed(self) -> bool:
+        """The list was looked for: below rows above the header, or on one of several sheets."""
+        return bool(self.above) or len(self.sheets) > 1
+
 
 def table_preview(
-    data: bytes, *, filename: str, sheet: str | None = None, limits: Limits | None = None
+    data: bytes,
+    *,
+    filename: str,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    limits: Limits | None = None,
 ) -> TablePreview:
     """Read a file's header and first rows, in a memory-limited process of its own when work
     runs in the background.
@@ -153,14 +167,14 @@ def table_preview(
     """
     chosen = limits or upload_limits()
     if settings.IMVO_TASKS == "immediate":
-        return _preview(data, filename, sheet, chosen, None)
+        return _preview(data, filename, sheet, header_row, chosen, None)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        future = pool.submit(_preview, data, filename, sheet, chosen, _memory_bytes())
+        future = pool.submit(_preview, data, filename, sheet, header_row, chosen, _memory_bytes())
         try:
             return future.result(timeout=WAIT_SECONDS)
         except BrokenProcessPool:
@@ -168,14 +182,19 @@ def table_preview(
 
 
 def _preview(
-    data: bytes, filename: str, sheet: str | None, limits: Limits, memory: int | None
+    data: bytes,
+    filename: str,
+    sheet: str | None,
+    header_row: int | None,
+    limits: Limits,
+    memory: int | None,
 ) -> TablePreview:
     """The preview itself: plain Python and the intake core, so a worker needs no Django."""
     from imvo.core.intake import map_headers, read_table
 
     if memory is not None:
         memory_limit(memory)
-    table = read_table(data, filename=filename, sheet=sheet, limits=limits)
+    table = read_table(data, filename=filename, sheet=sheet, header_row=header_row, limits=limits)
     try:
         mapping = map_headers(table.header)
     except ImvoError as error:  # two columns for one field: the mapping step settles it
@@ -200,6 +219,11 @@ def _preview(
         unknown=mapping.unknown,
         missing=mapping.missing,
         rows=len(table.rows),
+        above=tuple(
+            (row.number, " · ".join(value.strip() for value in row.values if value.strip()))
+            for row in table.above[-ABOVE_ROWS:]
+        ),
+        header_set=header_row is not None,
     )
 
 
@@ -216,6 +240,7 @@ def import_job_create(
     filename: str,
     covenant: Covenant | None = None,
     sheet: str | None = None,
+    header_row: int | None = None,
     mapping: Mapping[str, str | None] | None = None,
     user: User | None = None,
 ) -> ImportJob:
@@ -230,6 +255,7 @@ def import_job_create(
         token=token,
         filename=filename[:255],
         sheet=sheet or "",
+        header_row=header_row,
         mapping=dict(mapping or {}),
         created_by=user,
     )
@@ -296,6 +322,7 @@ def import_job_run(work: Work, progress: Progress) -> dict[str, Any]:
         data=upload_read(job.token),
         filename=job.filename,
         sheet=job.sheet or None,
+        header_row=job.header_row,
         mapping=job.mapping or None,
         uploaded_by=job.created_by,
         progress=_joined(progress, job_progress),

@@ -396,6 +396,8 @@ class ImportJob(models.Model):
     )
     filename = models.CharField(max_length=255)
     sheet = models.CharField(max_length=200, blank=True)
+    # The header's row number as the user set it on the upload page; None: the guess.
+    header_row = models.PositiveIntegerField(null=True, blank=True)
     # Column label -> field (or None to leave the column out), from the column-mapping step.
     mapping = models.JSONField(default=dict, blank=True)
     token = models.CharField(max_length=64, unique=True)

@@ -141,8 +141,9 @@ def _upload_checked(request: HttpRequest) -> HttpResponse:
         "year": form.cleaned_data["year"],
         "covenant": covenant.pk if covenant is not None else None,
         "sheet": preview.sheet,
+        "header_row": None,  # guessed until the user sets it on the next page
     }
-    if preview.needs_mapping or len(preview.sheets) > 1:
+    if preview.needs_mapping or preview.layout_guessed:
         return redirect("suppliers:upload-columns")
     return _job_begin(request, preview, mapping=None)
 
@@ -188,26 +189,43 @@ def _upload_forget(request: HttpRequest) -> None:
 @lists_access_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def upload_columns(request: HttpRequest) -> HttpResponse:
-    """Step 2: choose the sheet of a workbook and say which column holds which field."""
+    """Step 2: where the list is (the sheet and the header row, as guessed, to correct) and
+    which column holds which field."""
     pending = request.session.get(SESSION_KEY)
     if not isinstance(pending, dict):
         return redirect("suppliers:upload")
+    sheet_form: SheetForm | None = None
     try:
         data = upload_read(pending["token"])
-        if request.method == "POST" and request.POST.get("action") == "sheet":
-            sheet_form = SheetForm(request.POST, sheets=_sheets(data, pending))
+        preview = _pending_preview(data, pending)
+        if request.method == "POST" and request.POST.get("action") in ("sheet", "layout"):
+            sheet_form = SheetForm(request.POST, sheets=preview.sheets)
             if sheet_form.is_valid():
-                pending["sheet"] = sheet_form.cleaned_data["sheet"]
-                request.session[SESSION_KEY] = pending
-            return redirect("suppliers:upload-columns")
-        preview = table_preview(data, filename=pending["filename"], sheet=pending["sheet"])
+                sheet, header_row = sheet_form.layout(
+                    sheet=preview.sheet, header_row=preview.header_row
+                )
+                try:
+                    table_preview(
+                        data, filename=pending["filename"], sheet=sheet, header_row=header_row
+                    )
+                except ImvoError as error:
+                    if not (error.code or "").startswith("header."):
+                        raise
+                    sheet_form.add_error(
+                        "header_row", text(error.code, error.params, error.message)
+                    )
+                else:
+                    pending["sheet"], pending["header_row"] = sheet, header_row
+                    request.session[SESSION_KEY] = pending
+                    return redirect("suppliers:upload-columns")
     except ImvoError as error:
         _upload_forget(request)
         form = UploadForm(user=request.user)
         problem = _file_problem(pending.get("filename", ""), error)
         return _upload_render(request, form, status=400, error=problem)
-    mapping_form = MappingForm(request.POST if request.method == "POST" else None, preview=preview)
-    if request.method == "POST" and mapping_form.is_valid():
+    mapping_post = request.POST if request.method == "POST" and sheet_form is None else None
+    mapping_form = MappingForm(mapping_post, preview=preview)
+    if mapping_post is not None and mapping_form.is_valid():
         explicit: dict[str | int, str | None] = dict(mapping_form.mapping().items())
         try:
             map_headers(preview.headers, explicit)
@@ -218,15 +236,24 @@ def upload_columns(request: HttpRequest) -> HttpResponse:
     context = {
         "preview": preview,
         "form": mapping_form,
-        "sheet_form": SheetForm(initial={"sheet": preview.sheet}, sheets=preview.sheets),
+        "sheet_form": sheet_form
+        or SheetForm(
+            initial={"sheet": preview.sheet, "header_row": preview.header_row},
+            sheets=preview.sheets,
+        ),
         "pending": pending,
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "suppliers/upload_columns.html", context, status=status)
 
 
-def _sheets(data: bytes, pending: dict[str, Any]) -> tuple[str, ...]:
-    return table_preview(data, filename=pending["filename"], sheet=pending["sheet"]).sheets
+def _pending_preview(data: bytes, pending: dict[str, Any]) -> TablePreview:
+    return table_preview(
+        data,
+        filename=pending["filename"],
+        sheet=pending["sheet"],
+        header_row=pending.get("header_row"),
+    )
 
 
 def _job_begin(
@@ -245,6 +272,7 @@ def _job_begin(
         token=pending["token"],
         filename=pending["filename"],
         sheet=preview.sheet,
+        header_row=pending.get("header_row"),
         mapping=mapping,
         user=stored_user(request.user),
     )
