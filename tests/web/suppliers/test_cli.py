@@ -330,3 +330,34 @@ def test_merged_id_keeps_resolving_to_the_facility_it_became(
     detail = imvo_json(imvo_env, "facilities", "show", old, "--format", "json")
     assert detail["facility_id"] == survivor
     assert detail["merged_from"] == [old]
+
+
+def test_import_finds_the_list_below_a_title_on_a_later_sheet_or_reads_the_header_row_given(
+    imvo_env: dict[str, str], imported: dict[str, Any], tmp_path: Path
+) -> None:
+    workbook = openpyxl.Workbook()
+    instructions = workbook.active
+    assert instructions is not None
+    instructions.title = "Instructions"
+    instructions.append(["One row per production location."])
+    listed = workbook.create_sheet("Suppliers")
+    for row in [["Zeeman suppliers 2019"], ["Source: purchasing"], *ZEEMAN_ROWS, [], ["Total"]]:
+        listed.append(list(row))
+    path = tmp_path / "zeeman-2019.xlsx"
+    workbook.save(path)
+    command = ("suppliers", "import", str(path), "--company", "Zeeman", "--year", "2019")
+
+    result = run_imvo(imvo_env, *command)
+    assert result.returncode == 0, result.stderr
+    assert "read from sheet 'Suppliers', header in row 3" in result.stdout
+    assert "a totals row, not a facility ('Total')" in result.stdout
+
+    wrong = run_imvo(imvo_env, *command, "--header-row", "2")
+    assert wrong.returncode == 2
+    assert "zeeman-2019.xlsx" in wrong.stderr and "row 2" in wrong.stderr
+    assert "no column holds the required" in wrong.stderr
+    given = imvo_json(
+        imvo_env, *command, "--sheet", "Suppliers", "--header-row", "3", "--format", "json"
+    )
+    assert (given["rows"], given["accepted"], given["rejected"]) == (4, 3, 1)
+    assert run_imvo(imvo_env, *command, "--header-row", "0").returncode == 2
