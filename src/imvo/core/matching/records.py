@@ -8,13 +8,18 @@ registry can be kept as a table (in memory or as Parquet) and matched against ma
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
+from multiprocessing import get_context
+from typing import overload
 
 import pyarrow as pa  # type: ignore[import-untyped]
 
+from imvo.core.errors import ImvoError
 from imvo.core.normalise import address_key, fold, name_key, postal_key
 from imvo.core.places import city_canonical, place_parse
 
@@ -23,6 +28,16 @@ _DIGITS = re.compile(r"^[0-9]+$")
 # Words that make a site of a company another site: "X Garment Branch" is not "X Garment".
 # With the numbers of a name they form its unit designation (`name_numbers`).
 UNIT_WORDS = frozenset({"branch", "unit", "plant", "nhanh", "sube", "unidade"})
+
+# The version of the keys `registry_table` computes. A stored table of keys (the registry's
+# snapshot) made under another version is computed again, so bump this whenever what `_row`
+# computes changes: `imvo.core.normalise`, `imvo.core.places`, the legal forms, the gazetteer's
+# data, or `_row` itself. A digest of those modules' source is part of `KEYS_VERSION`, so an
+# edit of their code that forgets the bump still makes stale keys recompute.
+KEYS_VERSION_NUMBER = 1
+
+# From this many records on, `registry_table` computes the keys in a pool of processes.
+PARALLEL_MINIMUM = 20_000
 
 # Coordinates are rounded to cells of this many degrees (about 1.1 km at the equator) to block
 # candidate pairs by place.
@@ -144,10 +159,113 @@ def _row(record: FacilityRecord) -> dict[str, object]:
     }
 
 
-def registry_table(records: Iterable[FacilityRecord]) -> pa.Table:
-    """The matching table of `records`: their values with every key computed once."""
+def _keys_version() -> str:
+    """`KEYS_VERSION_NUMBER` and a digest of the source of every module the keys come from."""
+    import hashlib
+    import sys
+
+    digest = hashlib.sha256()
+    for name in sorted(_KEY_MODULES):
+        module = sys.modules[name]
+        if module.__file__:
+            with open(module.__file__, "rb") as source:
+                digest.update(source.read())
+    return f"{KEYS_VERSION_NUMBER}-{digest.hexdigest()[:16]}"
+
+
+_KEY_MODULES = (
+    __name__,
+    "imvo.core.normalise",
+    "imvo.core.places",
+    "imvo.core.legal_forms",
+    "imvo.core.countries",
+    "imvo.core.publication.geo",
+)
+
+KEYS_VERSION = _keys_version()
+"""What a stored table of keys must have been made under to be read as it is."""
+
+_ORIGINAL = ("record_id", "facility_id", "country", "name", "address", "city", "postal_code")
+
+
+class KeyedRegistry(Sequence[FacilityRecord]):
+    """A matching table (`SCHEMA`) that reads as the records it was made from.
+
+    `registry_table` returns its `table` as it is, so a registry whose keys are kept (see
+    `imvo.web.suppliers.registry_keys`) is never keyed again; a matcher that wants records
+    gets them, made from the table's original values as they are read.
+    """
+
+    def __init__(self, table: pa.Table) -> None:
+        missing = set(SCHEMA.names) - set(table.column_names)
+        if missing:
+            raise ImvoError(
+                f"a keyed registry needs the columns {', '.join(sorted(missing))}",
+                field="registry",
+            )
+        self.table = table.select(SCHEMA.names)
+
+    def __len__(self) -> int:
+        return int(self.table.num_rows)
+
+    @overload
+    def __getitem__(self, index: int) -> FacilityRecord: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[FacilityRecord]: ...
+
+    def __getitem__(self, index: int | slice) -> FacilityRecord | Sequence[FacilityRecord]:
+        if isinstance(index, slice):
+            return list(self)[index]
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        return next(self._records(self.table.slice(index % len(self), 1)))
+
+    def __iter__(self) -> Iterator[FacilityRecord]:
+        for batch in self.table.to_batches(max_chunksize=10_000):
+            yield from self._records(pa.Table.from_batches([batch], schema=self.table.schema))
+
+    @staticmethod
+    def _records(table: pa.Table) -> Iterator[FacilityRecord]:
+        columns = [table.column(name).to_pylist() for name in (*_ORIGINAL, "latitude")]
+        columns.append(table.column("longitude").to_pylist())
+        for values in zip(*columns, strict=True):
+            yield FacilityRecord(*values)
+
+
+def _table(records: Iterable[FacilityRecord]) -> pa.Table:
     columns: dict[str, list[object]] = {field.name: [] for field in SCHEMA}
     for record in records:
         for column, value in _row(record).items():
             columns[column].append(value)
     return pa.Table.from_pydict(columns, schema=SCHEMA)
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def registry_table(
+    records: Iterable[FacilityRecord] | KeyedRegistry, *, workers: int | None = None
+) -> pa.Table:
+    """The matching table of `records`: their values with every key computed once.
+
+    A `KeyedRegistry` is its table already. From `PARALLEL_MINIMUM` records on, the keys are
+    computed in `workers` processes (default: one per core this process may use), in chunks
+    whose tables are joined in the records' order: the same table as one process makes.
+    """
+    if isinstance(records, KeyedRegistry):
+        return records.table
+    chosen = list(records)
+    workers = _cores() if workers is None else workers
+    if workers <= 1 or len(chosen) < PARALLEL_MINIMUM:
+        return _table(chosen)
+    size = -(-len(chosen) // (workers * 4))
+    chunks = [chosen[start : start + size] for start in range(0, len(chosen), size)]
+    # A fresh interpreter per worker ("spawn"): forking a process that holds database
+    # connections or DuckDB threads is not safe.
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        return pa.concat_tables(pool.map(_table, chunks)).combine_chunks()

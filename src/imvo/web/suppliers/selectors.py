@@ -18,7 +18,7 @@ from imvo.core.errors import ImvoError
 from imvo.core.exports import FacilityExportRow, SourceRowExport
 from imvo.core.facility_ids import facility_id_normalise
 from imvo.core.matching.engine import Decisions
-from imvo.core.matching.records import FacilityRecord
+from imvo.core.matching.records import KeyedRegistry
 from imvo.web.accounts.permissions import (
     administers_any_covenant,
     company_objects_administered_by,
@@ -39,6 +39,7 @@ from imvo.web.suppliers.models import (
     SupplierRow,
     Verdict,
 )
+from imvo.web.suppliers.registry_keys import registry_keyed
 
 # --------------------------------------------------------------------------------------------
 # Supplier lists
@@ -299,34 +300,14 @@ def facility_aliases_get(*, ids: Iterable[int]) -> list[FacilityAlias]:
     return aliases
 
 
-def registry_records(*, countries: Iterable[str] | None = None) -> list[FacilityRecord]:
-    """Every name and address variant of the live facilities, as the matcher reads them.
+def registry_records(*, countries: Iterable[str] | None = None) -> KeyedRegistry:
+    """Every name and address variant of the live facilities, as the matcher reads them: with
+    the keys kept in the registry's snapshot (`registry_keys`), never computed again per import.
 
     `countries` limits the registry to those countries (the matcher blocks within country, so
     the others could never be candidates anyway).
     """
-    aliases = FacilityAlias.objects.filter(facility__merged_into__isnull=True)
-    if countries is not None:
-        aliases = aliases.filter(country__in=sorted(set(countries)))
-    fields = ("pk", "facility__facility_id", "country", "name", "address", "city", "postal_code")
-    return [
-        FacilityRecord(
-            record_id=f"{facility_id}/{pk}",
-            facility_id=facility_id,
-            country=country,
-            name=name,
-            address=address,
-            city=city,
-            postal_code=postal_code,
-            latitude=latitude,
-            longitude=longitude,
-        )
-        # Read at once, not through a server-side cursor: the records are all kept anyway, and
-        # PostgreSQL plans a cursor for its first rows, which made this read slow there.
-        for pk, facility_id, country, name, address, city, postal_code, latitude, longitude in (
-            aliases.order_by("pk").values_list(*fields, "latitude", "longitude")
-        )
-    ]
+    return registry_keyed(countries=countries)
 
 
 def match_decisions() -> Decisions:
