@@ -17,8 +17,8 @@ import pytest
 BENCHMARKS = Path(__file__).resolve().parents[3] / "benchmarks/matching"
 sys.path.insert(0, str(BENCHMARKS))
 
-import noise  # noqa: E402
-import real  # noqa: E402
+import noise  # type: ignore[import-not-found]  # noqa: E402
+import real  # type: ignore[import-not-found]  # noqa: E402
 
 from imvo.core.matching.records import registry_table  # noqa: E402
 from imvo.core.matching.synthetic import synthetic_registry  # noqa: E402
@@ -34,15 +34,17 @@ PATSTAT_NAME_KEY_RECALL_FLOOR = 0.25  # measured 0.289
 
 @pytest.fixture(scope="module")
 def osh_rows() -> tuple[real.OshRow, ...]:
-    return real.osh_rows()
+    rows: tuple[real.OshRow, ...] = real.osh_rows()
+    return rows
 
 
 @pytest.fixture(scope="module")
 def labels() -> tuple[real.Label, ...]:
-    return real.read_labels()
+    found: tuple[real.Label, ...] = real.read_labels()
+    return found
 
 
-def test_every_real_list_row_is_accepted_or_rejected_with_a_reason():
+def test_every_real_list_row_is_accepted_or_rejected_with_a_reason() -> None:
     figures = real.osh_intake()
     assert figures.files == 16
     assert figures.rows == figures.accepted + figures.rejected
@@ -50,7 +52,9 @@ def test_every_real_list_row_is_accepted_or_rejected_with_a_reason():
     assert figures.accepted >= 960  # the lists hold 993 rows; all of them are facilities
 
 
-def test_the_labelled_pairs_are_many_hard_and_still_point_at_their_rows(osh_rows, labels):
+def test_the_labelled_pairs_are_many_hard_and_still_point_at_their_rows(
+    osh_rows: tuple[real.OshRow, ...], labels: tuple[real.Label, ...]
+) -> None:
     by_id = {row.record_id: row for row in osh_rows}
     assert len(labels) >= 250
     assert 25 <= sum(label.same for label in labels) < len(labels) - 200
@@ -66,13 +70,15 @@ def test_the_labelled_pairs_are_many_hard_and_still_point_at_their_rows(osh_rows
             assert a.list_name != b.list_name
 
 
-def test_labelled_real_pairs_are_matched_with_precision_and_recall(osh_rows, labels):
+def test_labelled_real_pairs_are_matched_with_precision_and_recall(
+    osh_rows: tuple[real.OshRow, ...], labels: tuple[real.Label, ...]
+) -> None:
     figures = real.osh_labelled(osh_rows, labels)
     assert figures.precision >= LABELLED_PRECISION_FLOOR, figures
     assert figures.recall >= LABELLED_RECALL_FLOOR, figures
 
 
-def test_real_organisation_names_are_told_apart_by_deduplicate_and_by_name_key():
+def test_real_organisation_names_are_told_apart_by_deduplicate_and_by_name_key() -> None:
     records = real.patstat_records()
     assert len(records) == 2379
     dedupe = real.patstat_pairs(records, "deduplicate")
@@ -83,19 +89,19 @@ def test_real_organisation_names_are_told_apart_by_deduplicate_and_by_name_key()
     assert keys.recall >= PATSTAT_NAME_KEY_RECALL_FLOOR, keys
 
 
-def test_an_unknown_patstat_method_is_refused():
+def test_an_unknown_patstat_method_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown method"):
         real.patstat_pairs(real.patstat_records()[:5], "soundex")
 
 
-def test_a_malformed_label_is_refused_with_its_line(tmp_path):
+def test_a_malformed_label_is_refused_with_its_line(tmp_path: Path) -> None:
     path = tmp_path / "pairs.csv"
     path.write_text("list_a,row_a,list_b,row_b,same,note\n2,3,4,5,yes,\n", encoding="utf-8")
     with pytest.raises(ValueError, match="line 2"):
         real.read_labels(path)
 
 
-def test_the_second_noise_model_uses_none_of_the_normalisers_tables():
+def test_the_second_noise_model_uses_none_of_the_normalisers_tables() -> None:
     tree = ast.parse((BENCHMARKS / "noise.py").read_text(encoding="utf-8"))
     imported = {
         node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
@@ -109,7 +115,7 @@ def test_the_second_noise_model_uses_none_of_the_normalisers_tables():
     assert all(not module.startswith("imvo.core.places") for module in imported)
 
 
-def test_the_second_noise_model_writes_one_string_addresses_with_ground_truth():
+def test_the_second_noise_model_writes_one_string_addresses_with_ground_truth() -> None:
     facilities = synthetic_registry(3000, seed=5)
     registry = registry_table(facilities)
     rows = noise.brand_list(registry, 600, seed=9)
@@ -135,7 +141,7 @@ def test_the_second_noise_model_writes_one_string_addresses_with_ground_truth():
     assert with_city > len(known) * 0.5
 
 
-def test_the_noise_is_the_kind_brands_make():
+def test_the_noise_is_the_kind_brands_make() -> None:
     rng = random.Random(3)
     assert noise.without_diacritics("Công ty TNHH Sợi Phước Tiến Đồng") == (
         "Cong ty TNHH Soi Phuoc Tien Dong"
@@ -156,6 +162,6 @@ def test_the_noise_is_the_kind_brands_make():
     )
 
 
-def test_a_brand_list_of_no_rows_is_refused():
+def test_a_brand_list_of_no_rows_is_refused() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         noise.brand_list(registry_table(synthetic_registry(10, seed=1)), 0)
