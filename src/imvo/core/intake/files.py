@@ -366,7 +366,7 @@ def _assemble(
         cells = list(values)
         while cells and not cells[-1].strip():
             cells.pop()
-        if not cells or not any(cell.strip() for cell in cells):
+        if not cells:
             continue
         if len(cells) > limits.max_columns:
             raise intake_error(
@@ -425,6 +425,8 @@ def _header_index(
 def _check_cell_lengths(
     number: int, cells: list[str], header: list[str] | None, *, filename: str, limits: Limits
 ) -> None:
+    if max(map(len, cells), default=0) <= limits.max_cell_chars:
+        return
     for index, cell in enumerate(cells):
         if len(cell) > limits.max_cell_chars:
             column = column_labels(header)[index] if header and index < len(header) else None

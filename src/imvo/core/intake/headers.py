@@ -188,6 +188,10 @@ def _lookup() -> dict[str, str]:
 _LOOKUP = _lookup()
 
 
+# Headers as most lists write them, stripped and case-folded: a fast first filter over rows.
+PLAIN_HEADERS = frozenset(_LOOKUP)
+
+
 def field_for_header(text: str) -> str | None:
     """The canonical field a header names, or None."""
     return _LOOKUP.get(fold_header(text))

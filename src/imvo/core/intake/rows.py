@@ -45,7 +45,7 @@ from typing import TypeVar
 
 from imvo.core.errors import ImvoError
 from imvo.core.intake.files import RawRow, RawTable
-from imvo.core.intake.headers import HeaderMapping, header_score
+from imvo.core.intake.headers import PLAIN_HEADERS, HeaderMapping, header_score
 from imvo.core.intake.messages import (
     CodedValueError,
     Param,
@@ -162,12 +162,15 @@ def validate_rows(
     accepted: list[SupplierRow] = []
     errors: list[RowError] = []
     rejected: list[int] = []
-    last_of_list = max(
-        (index for index, row in enumerate(table.rows) if _filled(row.values) > 1), default=None
-    )
+    filled = [sum(1 for value in row.values if value and not value.isspace()) for row in table.rows]
+    last_of_list = max((index for index, count in enumerate(filled) if count > 1), default=None)
+    header = frozenset(cell.strip().casefold() for cell in table.header if cell.strip())
+    quick = header | PLAIN_HEADERS
     for index, row in enumerate(table.rows):
         below = last_of_list is not None and index > last_of_list
-        layout = layout_error(row, below_list=below, header_row=table.header_row)
+        layout = layout_error(
+            row, below_list=below, header_row=table.header_row, header=header, quick=quick
+        )
         if layout is not None:
             errors.append(layout)
             rejected.append(row.number)
@@ -199,44 +202,57 @@ _NOTE = re.compile(
     r"|generated|exported|printed|as of|status per|date of|datum)(?![a-z])"
 )
 _NOTE_MARKS = ("*", "\u00a9", "\u2020", "(c) ")  # a footnote star, ©, †
+_TOTALS_START = re.compile(r"\W*(?:grand|sub|eind|overall|tota|sum|som|gesamt)", re.IGNORECASE)
 _LETTER = re.compile(r"[^\W\d_]")
 _SHOWN_CHARS = 80
 
 
-def layout_error(row: RawRow, *, below_list: bool, header_row: int) -> RowError | None:
+def layout_error(
+    row: RawRow,
+    *,
+    below_list: bool,
+    header_row: int,
+    header: frozenset[str] = frozenset(),
+    quick: frozenset[str] = PLAIN_HEADERS,
+) -> RowError | None:
     """The reason a row is not a facility but part of the sheet around the list, if it is one.
 
-    `below_list` says the row lies below the last row that fills more than one cell.
+    `below_list` says the row lies below the last row that fills more than one cell; `header`
+    holds the header's cells, stripped and case-folded, to know the header repeated; `quick`
+    the texts that make a row worth that test (the header's cells and the plain synonyms).
     """
     filled = [(index, value.strip()) for index, value in enumerate(row.values) if value.strip()]
     if not filled:
         return None
     first_index, first = filled[0]
-    folded = fold(first)
-    shown = repr(first if len(first) <= _SHOWN_CHARS else first[: _SHOWN_CHARS - 3] + "...")
-    totals = _TOTALS.fullmatch(folded)
-    if (
-        totals is not None
-        and (not _LETTER.search(totals.group(1)) or any(c.isdigit() for c in totals.group(1)))
-        and not any(_LETTER.search(value) for _, value in filled[1:])
-    ):
-        return _layout("row.totals", row.number, value=shown)
-    if len(filled) == 1 and (
-        _NOTE.match(folded) or first.startswith(_NOTE_MARKS) or (below_list and first_index == 0)
-    ):
-        return _layout("row.note", row.number, value=shown)
-    if len(filled) > 1 and header_score(row.values)[1] >= 2:
-        return _layout("row.header", row.number, header=header_row)
+    if _TOTALS_START.match(first) or len(filled) == 1:  # the rest cannot be a total or a note
+        folded = fold(first)
+        shown = repr(first if len(first) <= _SHOWN_CHARS else first[: _SHOWN_CHARS - 3] + "...")
+        totals = _TOTALS.fullmatch(folded)
+        if (
+            totals is not None
+            and (not _LETTER.search(totals.group(1)) or any(c.isdigit() for c in totals.group(1)))
+            and not any(_LETTER.search(value) for _, value in filled[1:])
+        ):
+            return _layout("row.totals", row.number, value=shown)
+        if len(filled) == 1 and (
+            _NOTE.match(folded)
+            or first.startswith(_NOTE_MARKS)
+            or (below_list and first_index == 0)
+        ):
+            return _layout("row.note", row.number, value=shown)
+    if len(filled) > 1:
+        cells = [value.casefold() for _, value in filled]
+        if any(cell in quick for cell in cells) and (
+            sum(1 for cell in cells if cell in header) >= 2 or header_score(row.values)[1] >= 2
+        ):
+            return _layout("row.header", row.number, header=header_row)
     return None
 
 
 def _layout(code: str, number: int, **params: Param) -> RowError:
     values = tuple(sorted(params.items()))
     return RowError(number, "", message_text(code, values), code, values)
-
-
-def _filled(values: tuple[str, ...]) -> int:
-    return sum(1 for value in values if value.strip())
 
 
 def fold(text: str) -> str:
