@@ -241,7 +241,8 @@ def _table(records: Iterable[FacilityRecord]) -> pa.Table:
     return pa.Table.from_pydict(columns, schema=SCHEMA)
 
 
-def _cores() -> int:
+def usable_cores() -> int:
+    """How many cores this process may run on."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -260,7 +261,7 @@ def registry_table(
     if isinstance(records, KeyedRegistry):
         return records.table
     chosen = list(records)
-    workers = _cores() if workers is None else workers
+    workers = usable_cores() if workers is None else workers
     if workers <= 1 or len(chosen) < PARALLEL_MINIMUM:
         return _table(chosen)
     size = -(-len(chosen) // (workers * 4))
