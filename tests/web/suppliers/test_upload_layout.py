@@ -203,3 +203,29 @@ def test_the_service_reads_from_the_header_row_it_is_given(cast: Any) -> None:
     assert caught.value.row == 1
     given = supplier_list_import(**options, header_row=3, sheet="S", matcher=StandInMatcher())
     assert (given.header_row, given.version) == (3, 2)
+
+
+def test_the_api_reads_the_header_row_it_is_given_or_guesses_it(cast: Any, people: People) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from imvo.web.accounts.services import api_token_create
+
+    _, raw = api_token_create(user=people.zeeman_user)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    data = workbook({"Instructions": INSTRUCTIONS, "Suppliers": ZEEMAN_PUBLISHED})
+
+    def upload(**fields: str) -> Any:
+        body = {"year": "2018", "file": SimpleUploadedFile("z.xlsx", data), **fields}
+        return client.post("/api/v1/supplier-lists/?wait=true", body)
+
+    guessed = upload()
+    assert guessed.status_code == 201, guessed.content
+    assert (guessed.json()["accepted"], guessed.json()["rejected"]) == (3, 1)
+    refused = upload(header_row="3")
+    assert refused.status_code == 400
+    assert "row 3 is blank" in refused.content.decode()
+    assert "header_row" in refused.json()
+    assert upload(header_row="first").status_code == 400
+    given = upload(sheet="Suppliers", header_row="4")
+    assert given.status_code == 201, given.content
+    assert SupplierList.objects.get(pk=given.json()["list_id"]).header_row == 4

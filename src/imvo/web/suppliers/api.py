@@ -158,7 +158,16 @@ class UploadSerializer(TypedSerializer):
         help_text="The slug of the covenant the list is for, one the company took part in that "
         "year; may be left out when it took part in only one.",
     )
-    sheet = serializers.CharField(required=False, help_text="The sheet's name; default first.")
+    sheet = serializers.CharField(
+        required=False,
+        help_text="The sheet's name; default: the sheet whose header names the most fields.",
+    )
+    header_row = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The header's row number as a spreadsheet program shows it; default: the row "
+        "among the first 30 that names the most fields.",
+    )
     mapping = serializers.CharField(
         required=False,
         help_text="JSON object: column header -> field (or null to leave it out), e.g. "
@@ -284,13 +293,15 @@ class SupplierListsView(APIView):
         if not can_hand_in_for(request.user, company=company, covenant=covenant):
             raise _bad("covenant", "name a covenant whose secretariat you are")
         sheet = (request.data.get("sheet") or "").strip() or None
+        header_row = self._header_row(request)
         mapping = self._mapping(request)
         data = uploaded.read(limit + 1)
         filename = uploaded.name or "upload"
         try:
-            preview = table_preview(data, filename=filename, sheet=sheet)
+            preview = table_preview(data, filename=filename, sheet=sheet, header_row=header_row)
         except ImvoError as error:
-            raise _bad("file", f"{filename}: {error.message}") from None
+            where = "header_row" if (error.code or "").startswith("header.") else "file"
+            raise _bad(where, f"{filename}: {error.message}") from None
         if mapping is not None:
             _mapping_check(mapping, preview)
         if mapping is None and preview.missing:
@@ -307,6 +318,7 @@ class SupplierListsView(APIView):
             token=upload_stage(data),
             filename=filename,
             sheet=preview.sheet,
+            header_row=header_row,
             mapping=mapping,
             user=stored_user(request.user),
         )
@@ -348,6 +360,15 @@ class SupplierListsView(APIView):
         if not raw:
             raise _bad("year", "give the year the list is for, e.g. 2018")
         return year_parse(raw, today=timezone.localdate())
+
+    @staticmethod
+    def _header_row(request: Request) -> int | None:
+        raw = str(request.data.get("header_row") or "").strip()
+        if not raw:
+            return None
+        if not raw.isdigit() or int(raw) < 1:
+            raise _bad("header_row", f"header_row {raw!r} is not a row number (1 or more)")
+        return int(raw)
 
     @staticmethod
     def _covenant(request: Request) -> Covenant | None:
